@@ -1,0 +1,142 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { join, resolve } from 'node:path'
+import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus, openDatabase, type Service, type ServiceDefinition } from '@attune/kit'
+import { profiling } from '@attune/profiling'
+import { recommendation } from '@attune/recommendation'
+import pino from 'pino'
+import { defaultDemo, demoInteractions } from './demo-data.ts'
+import { type EmbeddedKeys, loadOrCreateKeys } from './keys.ts'
+
+export interface EmbeddedOptions {
+  home: string
+  port: number
+  host: string
+  logLevel: string
+  demo: boolean
+}
+
+export interface Embedded {
+  baseUrl: string
+  keys: EmbeddedKeys
+  seeded: boolean
+  close(): Promise<void>
+}
+
+// Every service of the suite, in start order (producers before consumers on close).
+const definitions = [profiling, recommendation] as const
+
+function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8` })
+  res.end(JSON.stringify(body))
+}
+
+function docsIndex(): string {
+  const links = definitions.map((d) => `<li><a href="/${d.name}/docs/">${d.name}</a> — ${d.description}</li>`).join('')
+  return `<!doctype html><meta charset="utf-8"><title>Attune API docs</title><h1>Attune API docs</h1><ul>${links}</ul>`
+}
+
+/**
+ * All services in one process behind one base URL: `/<service>/…` is routed to that service with
+ * the prefix stripped, as the Kubernetes ingress does. PGlite under `home`, the in-memory bus.
+ */
+export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
+  const home = resolve(o.home)
+  mkdirSync(home, { recursive: true })
+  const keys = loadOrCreateKeys(home)
+  const log = pino({ level: o.logLevel, base: { service: 'embedded' } })
+  const database = await openDatabase(`pglite://${join(home, 'pgdata')}`)
+  const bus = new MemoryBus()
+  const services = new Map<string, Service<KitTables>>()
+  for (const def of definitions) {
+    const config = loadConfig(BaseConfigSchema, {
+      DATABASE_URL: 'pglite://',
+      ATTUNE_API_KEYS: keys.spec,
+      LOG_LEVEL: o.logLevel,
+      OUTBOX_POLL_MS: '100',
+    })
+    // Each definition is typed by its own tables; here only the kit's part matters.
+    const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })
+    await service.migrate()
+    await service.start()
+    services.set(def.name, service)
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/'
+    const m = /^\/([a-z-]+)(\/[^?]*)?(\?.*)?$/.exec(url)
+    const service = m?.[1] ? services.get(m[1]) : undefined
+    if (service && m) {
+      // Swagger UI loads its assets relative to a trailing slash; behind a prefix that must be there.
+      if (m[2] === '/docs') {
+        res.writeHead(302, { location: `/${m[1]}/docs/${m[3] ?? ''}` })
+        return res.end()
+      }
+      req.url = `${m[2] ?? '/'}${m[3] ?? ''}`
+      service.app.routing(req, res)
+      return
+    }
+    if (url === '/' || url === '/docs' || url === '/docs/') {
+      if (url === '/')
+        return sendJson(res, 200, { name: 'attune', services: definitions.map((d) => ({ name: d.name, baseUrl: `/${d.name}`, docs: `/${d.name}/docs/` })) })
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      return res.end(docsIndex())
+    }
+    if (url === '/health/live') return sendJson(res, 200, { status: 'ok' })
+    if (url === '/health/ready') {
+      void Promise.all([...services.values()].map((s) => s.app.inject({ method: 'GET', url: '/health/ready' }))).then((rs) => {
+        const ok = rs.every((r) => r.statusCode === 200)
+        sendJson(res, ok ? 200 : 503, {
+          status: ok ? 'ok' : 'unavailable',
+          checks: Object.fromEntries([...services.keys()].map((k, i) => [k, rs[i]?.statusCode === 200 ? 'ok' : 'failing'])),
+        })
+      })
+      return
+    }
+    sendJson(
+      res,
+      404,
+      { type: 'https://attune.dev/problems/not-found', title: 'Not found', status: 404, code: 'not_found', detail: `No service at ${url.split('?')[0]}` },
+      'application/problem+json',
+    )
+  })
+  await new Promise<void>((ok) => server.listen(o.port, o.host, ok))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : o.port
+  const baseUrl = `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${port}`
+
+  const marker = join(home, 'demo-loaded')
+  let seeded = false
+  if (o.demo && !existsSync(marker)) {
+    const events = demoInteractions({ ...defaultDemo, now: new Date() })
+    const app = services.get('profiling')?.app
+    for (let i = 0; app && i < events.length; i += 500) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${keys.publicKey}` },
+        payload: { events: events.slice(i, i + 500) },
+      })
+      if (r.statusCode !== 202) throw new Error(`demo data rejected: ${r.statusCode} ${r.body}`)
+    }
+    writeFileSync(marker, new Date().toISOString())
+    seeded = true
+  }
+
+  return {
+    baseUrl,
+    keys,
+    seeded,
+    async close() {
+      await new Promise<void>((ok) => server.close(() => ok()))
+      // Producers first: each drains its outbox into the bus, the bus is emptied, then consumers stop.
+      for (const def of definitions) {
+        await services.get(def.name)?.relay.drain(5000)
+        await bus.idle()
+      }
+      for (const def of definitions) await services.get(def.name)?.close()
+      await bus.close()
+      await database.close()
+    },
+  }
+}

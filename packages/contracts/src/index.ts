@@ -1,0 +1,6 @@
+export * from './envelope.ts'
+export * from './event-types.ts'
+export * from './interactions.ts'
+export * from './pagination.ts'
+export * from './problem.ts'
+export * from './topics.ts'

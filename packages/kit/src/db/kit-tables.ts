@@ -1,0 +1,57 @@
+import type { ColumnType, Generated, Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Migration } from 'kysely/migration'
+
+export interface OutboxTable {
+  id: Generated<number>
+  topic: string
+  key: string
+  payload: ColumnType<unknown, string, string>
+  headers: ColumnType<Record<string, string>, string, string>
+  createdAt: Generated<Date>
+}
+
+export interface InboxTable {
+  consumer: string
+  eventId: string
+  status: 'processed' | 'dead_lettered'
+  error: string | null
+  processedAt: Generated<Date>
+}
+
+/** Tables the kit keeps in every service's schema; a service's DB type extends this. */
+export interface KitTables {
+  outbox: OutboxTable
+  inbox: InboxTable
+}
+
+/** The kit's own migrations, merged before each service's (names sort first). */
+export const kitMigrations: Record<string, Migration> = {
+  // Outbox rows are deleted once published (the relay's transaction), so the table stays small;
+  // the identity id gives publish order. Inbox rows make consumers idempotent per (consumer, event id).
+  '0000-kit-create-outbox-and-inbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('outbox')
+        .ifNotExists()
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('headers', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute()
+      await db.schema
+        .createTable('inbox')
+        .ifNotExists()
+        .addColumn('consumer', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('processed'))
+        .addColumn('error', 'text')
+        .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('inbox_pkey', ['consumer', 'event_id'])
+        .execute()
+      await db.schema.createIndex('inbox_processed_at_idx').ifNotExists().on('inbox').column('processed_at').execute()
+    },
+  },
+}

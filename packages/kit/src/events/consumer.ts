@@ -1,0 +1,177 @@
+import { type AnyEvent, AnyEventEnvelope, deadLetterTopic, type TopicName, topicName } from '@attune/contracts'
+import type { Kysely, Transaction } from 'kysely'
+import type { Logger } from 'pino'
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import type { KitTables } from '../db/kit-tables.ts'
+import type { Metrics } from '../metrics.ts'
+import type { ConsumedMessage } from './bus.ts'
+import { enqueueEvents } from './outbox.ts'
+
+/** One handler for one purpose on one topic; `name` keys its inbox rows. */
+export interface ConsumerDefinition<DB extends KitTables> {
+  name: string
+  topic: TopicName
+  /** Event types this consumer wants; others are acknowledged and skipped. */
+  types?: readonly string[]
+  /** Envelope schema the events must match; a mismatch goes straight to the DLQ. */
+  schema?: TSchema
+  /** Applies a batch of new (never seen by this consumer) events inside one transaction. */
+  handle(trx: Transaction<DB>, events: AnyEvent[]): Promise<void>
+}
+
+export interface ConsumerRunnerOptions {
+  db: Kysely<KitTables>
+  topicPrefix: string
+  maxAttempts: number
+  retryBaseMs: number
+  log: Logger
+  metrics: Metrics
+  /** Called after dead-letter rows were written, so the relay publishes them promptly. */
+  onDeadLetter: () => void
+  sleep?: (ms: number) => Promise<void>
+}
+
+type Decoded = { ok: true; event: AnyEvent; message: ConsumedMessage } | { ok: false; error: string; message: ConsumedMessage; eventId?: string }
+
+function decode(message: ConsumedMessage, schema: TSchema | undefined): Decoded {
+  let value: unknown
+  try {
+    value = JSON.parse(message.value)
+  } catch {
+    return { ok: false, error: 'message is not valid JSON', message }
+  }
+  if (!Value.Check(AnyEventEnvelope, value)) {
+    const first = Value.Errors(AnyEventEnvelope, value)[0]
+    return { ok: false, error: `not an event envelope: ${first?.instancePath || '/'} ${first?.message ?? ''}`, message }
+  }
+  const event: AnyEvent = value
+  const value2: unknown = value
+  if (schema && !Value.Check(schema, value2)) {
+    const first = Value.Errors(schema, value2)[0]
+    return { ok: false, error: `invalid ${event.type}: ${first?.instancePath || '/'} ${first?.message ?? ''}`, message, eventId: event.id }
+  }
+  return { ok: true, event, message }
+}
+
+/**
+ * Runs a consumer over a batch: each event is applied at most once (inbox), a batch that fails is
+ * retried event by event to isolate the poison one, and an event that keeps failing goes to
+ * `<topic>.dlq` with the error while later events flow on. Only infrastructure failures (the
+ * database itself unreachable) escape, so the bus redelivers the batch.
+ */
+export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefinition<DB>, opts: ConsumerRunnerOptions) {
+  const log = opts.log.child({ consumer: def.name, topic: def.topic })
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const wanted = def.types ? new Set(def.types) : undefined
+  const db = opts.db as unknown as Kysely<DB>
+  const kitDb = opts.db
+
+  const count = (outcome: string, n = 1) => {
+    if (n > 0) opts.metrics.consumerEvents.inc({ consumer: def.name, outcome }, n)
+  }
+
+  async function applyOnce(events: AnyEvent[]): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const kit = trx as unknown as Kysely<KitTables>
+      const inserted = await kit
+        .insertInto('inbox')
+        .values(events.map((e) => ({ consumer: def.name, eventId: e.id, status: 'processed' as const, error: null })))
+        .onConflict((oc) => oc.doNothing())
+        .returning('eventId')
+        .execute()
+      const fresh = new Set(inserted.map((r) => r.eventId))
+      const todo = events.filter((e) => fresh.has(e.id))
+      count('duplicate', events.length - todo.length)
+      if (todo.length > 0) await def.handle(trx, todo)
+      count('processed', todo.length)
+    })
+  }
+
+  async function deadLetter(message: ConsumedMessage, error: string, attempts: number, eventId?: string): Promise<void> {
+    await kitDb.transaction().execute(async (trx) => {
+      if (eventId) {
+        await trx
+          .insertInto('inbox')
+          .values({ consumer: def.name, eventId, status: 'dead_lettered', error: error.slice(0, 2000) })
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      }
+      let payload: AnyEvent | { raw: string }
+      try {
+        payload = JSON.parse(message.value) as AnyEvent
+      } catch {
+        payload = { raw: message.value }
+      }
+      await enqueueEvents(trx, [
+        {
+          topic: deadLetterTopic(message.topic),
+          key: message.key,
+          event: payload as AnyEvent,
+          headers: {
+            'x-error': error.slice(0, 2000),
+            'x-consumer': def.name,
+            'x-attempts': String(attempts),
+            'x-original-topic': message.topic,
+            'x-original-partition': String(message.partition),
+            'x-original-offset': message.offset,
+          },
+        },
+      ])
+    })
+    count('dead_lettered')
+    log.warn({ eventId, offset: message.offset, partition: message.partition, attempts }, 'event dead-lettered')
+    opts.onDeadLetter()
+  }
+
+  const expectedTopic = topicName(opts.topicPrefix, def.topic)
+
+  return async function run(messages: ConsumedMessage[]): Promise<void> {
+    const good: { event: AnyEvent; message: ConsumedMessage }[] = []
+    const seen = new Set<string>()
+    for (const m of messages) {
+      if (m.topic !== expectedTopic) continue
+      const d = decode(m, undefined)
+      if (!d.ok) {
+        await deadLetter(m, d.error, 1, d.eventId)
+        continue
+      }
+      if (wanted && !wanted.has(d.event.type)) continue
+      const checked = def.schema ? decode(m, def.schema) : d
+      if (!checked.ok) {
+        await deadLetter(m, checked.error, 1, checked.eventId)
+        continue
+      }
+      if (seen.has(checked.event.id)) {
+        count('duplicate')
+        continue
+      }
+      seen.add(checked.event.id)
+      good.push({ event: checked.event, message: m })
+    }
+    if (good.length === 0) return
+    try {
+      await applyOnce(good.map((g) => g.event))
+      return
+    } catch (err) {
+      if (good.length > 1) log.info({ err, size: good.length }, 'batch failed; retrying event by event')
+      else log.info({ err, eventId: good[0]?.event.id }, 'event failed; retrying')
+    }
+    for (const { event, message } of good) {
+      let lastError = ''
+      let attempt = 1
+      for (; attempt <= opts.maxAttempts; attempt++) {
+        try {
+          await applyOnce([event])
+          lastError = ''
+          break
+        } catch (err) {
+          lastError = err instanceof Error ? err.message : String(err)
+          count('retried')
+          if (attempt < opts.maxAttempts) await sleep(opts.retryBaseMs * 2 ** (attempt - 1))
+        }
+      }
+      if (lastError) await deadLetter(message, lastError, opts.maxAttempts + 1, event.id)
+    }
+  }
+}

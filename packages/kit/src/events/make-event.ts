@@ -1,0 +1,24 @@
+import type { AnyEvent } from '@attune/contracts'
+import { v7 as uuidv7 } from 'uuid'
+
+export interface NewEvent<T> {
+  type: string
+  source: string
+  subject: string
+  data: T
+  schemaVersion?: number
+  time?: Date
+}
+
+/** Builds an envelope with a fresh UUIDv7 id. */
+export function makeEvent<T>(e: NewEvent<T>, now: Date): AnyEvent & { data: T } {
+  return {
+    id: uuidv7({ msecs: now.getTime() }),
+    type: e.type,
+    source: e.source,
+    time: (e.time ?? now).toISOString(),
+    subject: e.subject,
+    schemaVersion: e.schemaVersion ?? 1,
+    data: e.data,
+  }
+}

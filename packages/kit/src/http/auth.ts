@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AppError } from '../errors.ts'
+
+/**
+ * What a key may do. A public (browser-safe) key may send events and read recommendations;
+ * a secret key may do everything.
+ */
+export type Scope = 'events:write' | 'recommendations:read' | 'admin'
+export type KeyKind = 'public' | 'secret'
+
+export const scopesOf: Record<KeyKind, readonly Scope[]> = {
+  public: ['events:write', 'recommendations:read'],
+  secret: ['events:write', 'recommendations:read', 'admin'],
+}
+
+export interface ApiKey {
+  name: string
+  kind: KeyKind
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Scope a caller needs; `false` for open routes (health, metrics, docs). Default `admin`. */
+    scope?: Scope | false
+  }
+  interface FastifyRequest {
+    apiKey?: ApiKey
+  }
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+/** Mints a raw key: `atn_pk_…` (public) or `atn_sk_…` (secret). Only its hash is ever configured. */
+export function generateApiKey(kind: KeyKind): string {
+  return `atn_${kind === 'public' ? 'pk' : 'sk'}_${randomBytes(24).toString('base64url')}`
+}
+
+/** Parses `ATTUNE_API_KEYS`: comma-separated `name:public|secret:sha256hex`. */
+export function parseApiKeys(spec: string): Map<string, ApiKey> {
+  const keys = new Map<string, ApiKey>()
+  for (const entry of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name, kind, hash] = entry.split(':')
+    if (!name || (kind !== 'public' && kind !== 'secret') || !hash || !/^[0-9a-f]{64}$/.test(hash)) {
+      throw new Error(`ATTUNE_API_KEYS entry "${name ?? ''}:…" must be name:public|secret:<64 hex sha256>`)
+    }
+    keys.set(hash, { name, kind })
+  }
+  return keys
+}
+
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim()
+  const x = request.headers['x-api-key']
+  return typeof x === 'string' ? x : undefined
+}
+
+/** onRequest hook: resolves the key, then checks the route's scope. */
+export function registerAuth(app: FastifyInstance, keys: Map<string, ApiKey>): void {
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config?.scope ?? 'admin'
+    if (scope === false) return
+    const raw = presentedKey(request)
+    const key = raw ? keys.get(hashApiKey(raw)) : undefined
+    if (!key)
+      throw new AppError('unauthorized', raw ? 'API key not recognised' : 'Send an API key as "Authorization: Bearer <key>"', {
+        headers: { 'www-authenticate': 'Bearer' },
+      })
+    request.apiKey = key
+    if (!scopesOf[key.kind].includes(scope)) throw new AppError('forbidden', `This route needs scope ${scope}; a ${key.kind} key does not have it`)
+  })
+}

@@ -1,0 +1,27 @@
+import { Ajv, type Options } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { FastifyServerOptions } from 'fastify'
+
+type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
+
+function makeAjv(options: Options, external: Record<string, unknown>): Ajv {
+  const ajv = new Ajv({ discriminator: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, ...options })
+  addFormats.default(ajv)
+  for (const schema of Object.values(external)) ajv.addSchema(schema as object)
+  return ajv
+}
+
+/**
+ * Bodies are validated strictly (a number where a string belongs is an error, not coerced);
+ * query strings, params and headers arrive as text, so those coerce.
+ */
+export const schemaController: SchemaController = {
+  compilersFactory: {
+    buildValidator: ((externalSchemas: unknown) => {
+      const external = (externalSchemas ?? {}) as Record<string, unknown>
+      const strict = makeAjv({ coerceTypes: false }, external)
+      const coercing = makeAjv({ coerceTypes: 'array' }, external)
+      return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema)
+    }) as unknown as NonNullable<SchemaController['compilersFactory']>['buildValidator'],
+  },
+}

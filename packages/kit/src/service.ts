@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Problem, type TopicName, topicName } from '@attune/contracts'
+import rateLimit from '@fastify/rate-limit'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import type { Kysely, Transaction } from 'kysely'
+import pino, { type Logger } from 'pino'
+import type { TSchema } from 'typebox'
+import { v7 as uuidv7 } from 'uuid'
+import type { BaseConfig } from './config.ts'
+import { type Database, schemaView } from './db/database.ts'
+import type { KitTables } from './db/kit-tables.ts'
+import { kitMigrations } from './db/kit-tables.ts'
+import { type MigrationReport, type MigrationSet, migrateSchema } from './db/migrate.ts'
+import { AppError } from './errors.ts'
+import type { EventBus, Subscription } from './events/bus.ts'
+import { type ConsumerDefinition, createConsumerRunner } from './events/consumer.ts'
+import { enqueueEvents, type OutboxMessage, OutboxRelay } from './events/outbox.ts'
+import { parseApiKeys, registerAuth } from './http/auth.ts'
+import { registerDocs } from './http/docs.ts'
+import { errorHandler, notFoundHandler } from './http/error-handler.ts'
+import { registerHealthRoutes } from './http/health.ts'
+import { schemaController } from './http/validator.ts'
+import { loggerOptions } from './logger.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
+
+export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+export type Clock = () => Date
+
+/** What routes and consumers of a service get to work with. */
+export interface ServiceContext<DB extends KitTables, C extends BaseConfig = BaseConfig> {
+  name: string
+  config: C
+  /** This service's schema only. */
+  db: Kysely<DB>
+  bus: EventBus
+  log: Logger
+  clock: Clock
+  metrics: Metrics
+  /** Full topic name for a logical topic (prefix applied). */
+  topic(t: TopicName): string
+  /** Runs `fn` in a transaction; events passed to `emit` commit with it and are relayed right after. */
+  transaction<T>(fn: (trx: Transaction<DB>, emit: (messages: OutboxMessage[]) => Promise<void>) => Promise<T>): Promise<T>
+}
+
+export interface ServiceDefinition<DB extends KitTables, C extends BaseConfig = BaseConfig> {
+  name: string
+  description: string
+  version: string
+  tags: { name: string; description: string }[]
+  migrations: MigrationSet
+  /** Schemas with `$id` that routes reference with `ref()`; they become OpenAPI components. */
+  schemas?: TSchema[]
+  routes(app: ServiceApp, ctx: ServiceContext<DB, C>): void | Promise<void>
+  consumers?(ctx: ServiceContext<DB, C>): ConsumerDefinition<DB>[]
+}
+
+export interface ServiceDeps<C extends BaseConfig> {
+  config: C
+  database: Database
+  bus: EventBus
+  logger?: Logger
+  clock?: Clock
+  /** Close the database and bus with the service (false when shared, as in embedded mode). */
+  ownsResources?: boolean
+}
+
+export interface Service<DB extends KitTables, C extends BaseConfig = BaseConfig> {
+  app: ServiceApp
+  context: ServiceContext<DB, C>
+  relay: OutboxRelay
+  migrate(): Promise<MigrationReport>
+  /** Starts the outbox relay and the consumers. */
+  start(): Promise<void>
+  /** Stops taking requests, drains in-flight ones and the outbox, stops consumers. */
+  close(): Promise<void>
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Builds a service: Fastify with the kit's plugins and the service's routes, plus its relay and consumers. */
+export async function createService<DB extends KitTables, C extends BaseConfig>(def: ServiceDefinition<DB, C>, deps: ServiceDeps<C>): Promise<Service<DB, C>> {
+  const { config, database, bus } = deps
+  const schema = config.DATABASE_SCHEMA ?? def.name
+  const log = deps.logger ?? pino(loggerOptions(def.name, config.LOG_LEVEL))
+  const clock = deps.clock ?? (() => new Date())
+  const metrics = createMetrics(def.name)
+  const db = schemaView<DB>(database, schema)
+  const kitDb = db as unknown as Kysely<KitTables>
+  const relay = new OutboxRelay({
+    db: kitDb,
+    bus,
+    log: log.child({ component: 'outbox' }),
+    metrics,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollMs: config.OUTBOX_POLL_MS,
+  })
+  const keys = parseApiKeys(config.ATTUNE_API_KEYS)
+
+  const context: ServiceContext<DB, C> = {
+    name: def.name,
+    config,
+    db,
+    bus,
+    log,
+    clock,
+    metrics,
+    topic: (t) => topicName(config.KAFKA_TOPIC_PREFIX, t),
+    async transaction(fn) {
+      let emitted = false
+      const result = await db.transaction().execute((trx) =>
+        fn(trx, async (messages) => {
+          emitted ||= messages.length > 0
+          await enqueueEvents(trx, messages)
+        }),
+      )
+      if (emitted) relay.nudge()
+      return result
+    },
+  }
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7()
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    schemaController,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, scope: false }
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+  })
+  registerAuth(app, keys)
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    keyGenerator: (req) => (req.apiKey ? `key:${req.apiKey.name}` : `ip:${req.ip}`),
+    allowList: (req) => req.routeOptions.config?.scope === false,
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new AppError('rate_limited', `Limit of ${ctx.max} requests per ${ctx.after} reached`, {
+        headers: { 'retry-after': String(Math.ceil(ctx.ttl / 1000)) },
+      })
+      return Object.assign(err, { statusCode: 429 })
+    },
+  })
+  app.addSchema(Problem)
+  for (const s of def.schemas ?? []) app.addSchema(s)
+  await registerDocs(app, def, config.DOCS_ENABLED)
+
+  let started = false
+  let relayStarted = false
+  registerHealthRoutes(app, { db: db as unknown as Kysely<unknown>, bus, metrics, isStarted: () => started })
+  await def.routes(app, context)
+
+  const subscriptions: Subscription[] = []
+  const consumers = def.consumers?.(context) ?? []
+
+  app.addHook('onClose', async () => {
+    started = false
+    await Promise.all(subscriptions.splice(0).map((s) => s.stop()))
+    if (relayStarted) {
+      const left = await relay.drain(config.SHUTDOWN_TIMEOUT_MS)
+      log.info({ outboxLeft: left }, 'service stopped')
+    }
+    if (deps.ownsResources) {
+      await bus.close()
+      await database.close()
+    }
+  })
+
+  return {
+    app,
+    context,
+    relay,
+    migrate: () => migrateSchema(database, schema, { ...kitMigrations, ...def.migrations }),
+    async start() {
+      if (config.OUTBOX_RELAY_ENABLED) {
+        relay.start()
+        relayStarted = true
+      }
+      if (consumers.length > 0) {
+        const runners = consumers.map((c) => ({
+          topic: context.topic(c.topic),
+          run: createConsumerRunner(c, {
+            db: kitDb,
+            topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+            retryBaseMs: config.CONSUMER_RETRY_BASE_MS,
+            log,
+            metrics,
+            onDeadLetter: () => relay.nudge(),
+          }),
+        }))
+        const topics = [...new Set(runners.map((r) => r.topic))]
+        subscriptions.push(
+          await bus.subscribe({
+            groupId: `${config.KAFKA_TOPIC_PREFIX || 'attune'}.${def.name}`,
+            topics,
+            handleBatch: async (messages) => {
+              for (const r of runners) {
+                const mine = messages.filter((m) => m.topic === r.topic)
+                if (mine.length > 0) await r.run(mine)
+              }
+            },
+          }),
+        )
+      }
+      await app.ready()
+      started = true
+    },
+    close: () => app.close(),
+  }
+}

@@ -1,0 +1,3 @@
+export * from './kafka.ts'
+export * from './postgres.ts'
+export * from './service.ts'

@@ -1,0 +1,2 @@
+export { profiling } from './app.ts'
+export type { ProfilingDb } from './db.ts'

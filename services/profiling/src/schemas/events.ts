@@ -1,0 +1,35 @@
+import { Interaction } from '@attune/contracts'
+import { ref } from '@attune/kit'
+import { type Static, Type } from 'typebox'
+
+export const MAX_EVENTS_PER_BATCH = 500
+
+export const EventBatch = Type.Object(
+  {
+    events: Type.Array(ref(Interaction), {
+      minItems: 1,
+      maxItems: MAX_EVENTS_PER_BATCH,
+      description: `1 to ${MAX_EVENTS_PER_BATCH} events; each id is an idempotency key`,
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        events: [
+          { id: '0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a10', type: 'view', userId: 'user-42', itemId: 'article-7', time: '2026-11-25T09:00:00Z' },
+          { id: '0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11', type: 'dwell', userId: 'user-42', itemId: 'article-7', seconds: 48 },
+        ],
+      },
+    ],
+  },
+)
+export type EventBatch = Static<typeof EventBatch>
+
+export const EventBatchAccepted = Type.Object(
+  {
+    accepted: Type.Integer({ minimum: 0, description: 'Events stored now' }),
+    duplicates: Type.Array(Type.String(), { description: 'Ids already stored (or repeated in this batch): not stored again' }),
+  },
+  { additionalProperties: false, examples: [{ accepted: 1, duplicates: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11'] }] },
+)

@@ -1,0 +1,4 @@
+import { runService } from '@attune/kit'
+import { profiling } from './app.ts'
+
+await runService(profiling)

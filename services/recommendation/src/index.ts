@@ -1,0 +1,2 @@
+export { recommendation } from './app.ts'
+export type { RecommendationDb } from './db.ts'

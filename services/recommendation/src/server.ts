@@ -1,0 +1,4 @@
+import { runService } from '@attune/kit'
+import { recommendation } from './app.ts'
+
+await runService(recommendation)
