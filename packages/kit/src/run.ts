@@ -43,7 +43,7 @@ export async function runService<DB extends KitTables, C extends BaseConfig>(
   const log = pino(loggerOptions(def.name, config.LOG_LEVEL))
   const database = await openDatabase(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX, applicationName: `attune-${def.name}` })
   const bus = createBus(config, `attune-${def.name}`, log)
-  const service = await createService(def, { config, database, bus, logger: log, ownsResources: true })
+  const service = await createService(def, { config, database, bus, logger: log, owns: { bus: true, database: true } })
   if (config.MIGRATE_ON_START) {
     const report = await service.migrate()
     log.info({ applied: report.applied }, 'migrations applied')

@@ -61,8 +61,8 @@ export interface ServiceDeps<C extends BaseConfig> {
   bus: EventBus
   logger?: Logger
   clock?: Clock
-  /** Close the database and bus with the service (false when shared, as in embedded mode). */
-  ownsResources?: boolean
+  /** What the service closes when it closes (nothing when shared, as in embedded mode). */
+  owns?: { bus?: boolean; database?: boolean }
 }
 
 export interface Service<DB extends KitTables, C extends BaseConfig = BaseConfig> {
@@ -131,6 +131,8 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON only: a text/plain body is refused with 415 instead of failing validation as a string.
+  app.removeContentTypeParser('text/plain')
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request, reply) => {
@@ -178,10 +180,8 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
       const left = await relay.drain(config.SHUTDOWN_TIMEOUT_MS)
       log.info({ outboxLeft: left }, 'service stopped')
     }
-    if (deps.ownsResources) {
-      await bus.close()
-      await database.close()
-    }
+    if (deps.owns?.bus) await bus.close()
+    if (deps.owns?.database) await database.close()
   })
 
   return {

@@ -4,10 +4,13 @@ import { Type } from 'typebox'
 import type { EventBus } from '../events/bus.ts'
 import type { Metrics } from '../metrics.ts'
 
-const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
-  checks: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing')]))),
-})
+const Health = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    checks: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing')]))),
+  },
+  { examples: [{ status: 'ok', checks: { database: 'ok', bus: 'ok', started: 'ok' } }] },
+)
 
 /** /health/live (the process answers), /health/ready (database and bus answer), /metrics. */
 export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<unknown>; bus: EventBus; metrics: Metrics; isStarted: () => boolean }) {
@@ -58,7 +61,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { db: Kysely<un
         tags: ['health'],
         summary: 'Prometheus metrics',
         produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'Prometheus text exposition format' }) },
+        response: {
+          200: Type.String({ description: 'Prometheus text exposition format', examples: ['http_request_duration_seconds_count{route="/v1/events"} 42'] }),
+        },
       },
     },
     async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),

@@ -26,9 +26,10 @@ export interface TestServiceOptions {
   env?: Record<string, string>
   configSchema?: TObject
   start?: boolean
+  clock?: () => Date
 }
 
-/** Builds, migrates and starts a service for a test, with test keys and a quiet logger. */
+/** Builds, migrates and starts a service for a test, with test keys and a quiet logger; closing it closes its bus. */
 export async function startTestService<DB extends KitTables, C extends BaseConfig>(
   def: ServiceDefinition<DB, C>,
   opts: TestServiceOptions,
@@ -40,9 +41,16 @@ export async function startTestService<DB extends KitTables, C extends BaseConfi
     OUTBOX_POLL_MS: '50',
     CONSUMER_RETRY_BASE_MS: '5',
     DOCS_ENABLED: 'false',
+    SHUTDOWN_TIMEOUT_MS: '3000',
     ...opts.env,
   }) as C
-  const service = await createService(def, { config, database: opts.database, bus: opts.bus ?? new MemoryBus({ retryDelayMs: 20 }) })
+  const service = await createService(def, {
+    config,
+    database: opts.database,
+    bus: opts.bus ?? new MemoryBus({ retryDelayMs: 20 }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    owns: { bus: true },
+  })
   await service.migrate()
   if (opts.start !== false) await service.start()
   return service
