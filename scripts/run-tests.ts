@@ -1,4 +1,4 @@
-// The one test command (`pnpm test`): static checks (types, lint, OpenAPI drift), then every tap
+// The one test command (`pnpm test`): static checks (types, lint, OpenAPI drift, deploy manifests), then every tap
 // test file against real Postgres and a real Kafka protocol peer, then one line `N passed, N failed`.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -70,6 +70,7 @@ if (only.length === 0) {
   check('typecheck', bin('tsc'), ['-p', 'tsconfig.json'])
   check('lint', bin('biome'), ['check', '.'])
   check('openapi drift', process.execPath, ['scripts/generate-openapi.ts', '--check'])
+  check('deploy manifests', 'bash', ['scripts/check-deploy.sh'])
 }
 
 const env = { ...process.env }
