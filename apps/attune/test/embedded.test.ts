@@ -1,10 +1,10 @@
 // Embedded mode as a user meets it: `pnpm start` from an empty home directory, then a restart.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { waitFor } from '@attune/kit/testing'
+import { startNodeProcess, waitFor } from '@attune/kit/testing'
 import t from 'tap'
 
 const home = mkdtempSync(join(tmpdir(), 'attune-home-'))
@@ -15,30 +15,11 @@ t.teardown(() => {
   rmSync(home, { recursive: true, force: true })
 })
 
-function start(): Promise<{ child: ChildProcess; banner: string; baseUrl: string }> {
-  const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH ?? '', ATTUNE_HOME: home, PORT: '0', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const base = /running at (http:\/\/[\d.]+:\d+)/.exec(out)
-      if (base?.[1] && /try:/.test(out)) resolve({ child, banner: out, baseUrl: base[1] })
-    })
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString()
-    })
-    child.once('exit', (code) => reject(new Error(`embedded exited with ${code}: ${out}`)))
-  })
+async function start() {
+  const p = await startNodeProcess(main, { ATTUNE_HOME: home, PORT: '0', LOG_LEVEL: 'error' }, /running at (http:\/\/[\d.]+:\d+)[\s\S]*try:/)
+  children.push(p.child)
+  return { child: p.child, banner: p.output(), baseUrl: p.match[1] ?? '', stop: p.stop }
 }
-const stop = (c: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    c.once('exit', (code) => resolve(code))
-    c.kill('SIGTERM')
-  })
 const key = (banner: string, kind: 'pk' | 'sk') => new RegExp(`(atn_${kind}_[A-Za-z0-9_-]+)`).exec(banner)?.[1] ?? ''
 type Page = { items: { itemId: string; events: number }[] }
 
@@ -49,7 +30,7 @@ let before: Page = { items: [] }
 
 t.test('first start from an empty home: keys printed, demo data loaded, ready', async (t) => {
   t.same(readdirSync(home), [])
-  const { child, banner, baseUrl } = await start()
+  const { banner, baseUrl, stop } = await start()
   publicKey = key(banner, 'pk')
   adminKey = key(banner, 'sk')
   t.ok(publicKey && adminKey, 'public and admin keys are printed')
@@ -96,11 +77,11 @@ t.test('first start from an empty home: keys printed, demo data loaded, ready', 
   t.equal(unknown.status, 404)
   t.match(unknown.headers.get('content-type'), /application\/problem\+json/)
 
-  t.equal(await stop(child), 0, 'SIGTERM stops it cleanly')
+  t.equal(await stop(), 0, 'SIGTERM stops it cleanly')
 })
 
 t.test('restart keeps data and keys, loads nothing twice, prints no admin key', async (t) => {
-  const { child, banner, baseUrl } = await start()
+  const { banner, baseUrl, stop } = await start()
   t.match(banner, /demo data:\s+already loaded/)
   t.notMatch(banner, /atn_sk_/)
   t.equal(key(banner, 'pk'), publicKey)
@@ -120,5 +101,5 @@ t.test('restart keeps data and keys, loads nothing twice, prints no admin key', 
     body: JSON.stringify({ events: [posted] }),
   })
   t.same(await replay.json(), { accepted: 0, duplicates: [posted.id] }, 'the admin key from the first start still works; the event is remembered')
-  t.equal(await stop(child), 0)
+  t.equal(await stop(), 0)
 })

@@ -138,6 +138,16 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // Responses finished while closing end their connection, so keep-alive clients cannot hold the
+  // shutdown open for the keep-alive timeout (72 s by default) after in-flight requests are done.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, scope: false }
   })

@@ -59,6 +59,7 @@ t.test('close waits for in-flight requests, and logs carry no secrets', async (t
   release()
   const res = await inflight
   t.equal(res.status, 200)
+  t.equal(res.headers.get('connection'), 'close', 'a response finished while closing ends its connection')
   t.same(await res.json(), { done: true })
   await closing
   const log = lines.join('')

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { Topics, topicName } from '@attune/contracts'
 import { KafkaBus } from '@attune/kit'
-import { createTestDatabase, kafkaForTests, TEST_API_KEYS, TEST_PUBLIC_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
+import { createTestDatabase, exitCode, kafkaForTests, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
 import pg from 'pg'
 import pino from 'pino'
 import t from 'tap'
@@ -23,11 +23,11 @@ t.teardown(async () => {
   await kafka.stop()
 })
 
-/** Starts profiling as its own process and resolves with its base URL once it listens. */
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [server], {
-    env: {
-      PATH: process.env.PATH ?? '',
+/** Starts profiling as its own process, resolving once it listens. */
+async function startServer(env: Record<string, string>) {
+  const p = await startNodeProcess(
+    server,
+    {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: kafka.brokers,
       KAFKA_TOPIC_PREFIX: prefix,
@@ -37,24 +37,11 @@ function startServer(env: Record<string, string>): Promise<{ child: ChildProcess
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m?.[1]) resolve({ child, url: m[1], output: () => out })
-    })
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString()
-    })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
-  })
+    /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
+  )
+  children.push(p.child)
+  return { ...p, url: p.match[1] ?? '' }
 }
-
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))))
 
 t.test('killed after 202, before the relay: the event is published after restart', async (t) => {
   const first = await startServer({ OUTBOX_RELAY_ENABLED: 'false' })
@@ -65,8 +52,7 @@ t.test('killed after 202, before the relay: the event is published after restart
     body: JSON.stringify({ events: [event] }),
   })
   t.equal(res.status, 202)
-  first.child.kill('SIGKILL')
-  await exited(first.child)
+  await first.stop('SIGKILL')
 
   const client = new pg.Client({ connectionString: db.url })
   await client.connect()
@@ -85,8 +71,7 @@ t.test('killed after 202, before the relay: the event is published after restart
   t.equal(left.rows[0].n, 0)
   await client.end()
 
-  second.child.kill('SIGTERM')
-  t.equal(await exited(second.child), 0, 'SIGTERM shuts down cleanly')
+  t.equal(await second.stop('SIGTERM'), 0, 'SIGTERM shuts down cleanly')
   t.match(second.output(), /service stopped/)
 })
 
@@ -99,7 +84,7 @@ t.test('a bad configuration value stops the process with one line naming it', as
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString()
   })
-  t.equal(await exited(child), 1)
+  t.equal(await exitCode(child), 1)
   t.match(err.trim(), /^invalid configuration: PORT .*"eighty"/)
   t.equal(err.trim().split('\n').length, 1)
 })
