@@ -6,7 +6,8 @@ export interface OutboxTable {
   id: Generated<number>
   topic: string
   key: string
-  payload: ColumnType<unknown, string, string>
+  /** The message value exactly as it goes on the bus (JSON text; kept as text so nothing is re-parsed). */
+  payload: string
   headers: ColumnType<Record<string, string>, string, string>
   createdAt: Generated<Date>
 }
@@ -37,7 +38,7 @@ export const kitMigrations: Record<string, Migration> = {
         .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
         .addColumn('topic', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
-        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
         .addColumn('headers', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute()

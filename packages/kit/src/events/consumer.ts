@@ -97,17 +97,11 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
           .onConflict((oc) => oc.doNothing())
           .execute()
       }
-      let payload: AnyEvent | { raw: string }
-      try {
-        payload = JSON.parse(message.value) as AnyEvent
-      } catch {
-        payload = { raw: message.value }
-      }
       await enqueueEvents(trx, [
         {
           topic: deadLetterTopic(message.topic),
           key: message.key,
-          event: payload as AnyEvent,
+          raw: message.value,
           headers: {
             'x-error': error.slice(0, 2000),
             'x-consumer': def.name,

@@ -5,13 +5,13 @@ import type { KitTables } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
 import type { EventBus } from './bus.ts'
 
-export interface OutboxMessage {
+/** A message for the outbox: an event envelope, or (for dead letters) the raw value as received. */
+export type OutboxMessage = {
   /** Full topic name, prefix included. */
   topic: string
   key: string
-  event: AnyEvent
   headers?: Record<string, string>
-}
+} & ({ event: AnyEvent } | { raw: string })
 
 /** Writes events into the outbox inside the caller's transaction (state and events commit together). */
 export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messages: OutboxMessage[]): Promise<void> {
@@ -25,7 +25,7 @@ export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messa
         messages.slice(i, i + 5000).map((m) => ({
           topic: m.topic,
           key: m.key,
-          payload: JSON.stringify(m.event),
+          payload: 'raw' in m ? m.raw : JSON.stringify(m.event),
           headers: JSON.stringify(m.headers ?? {}),
         })),
       )
@@ -83,7 +83,7 @@ export class OutboxRelay {
         .execute()
       if (rows.length === 0) return 0
       rows.sort((a, b) => a.id - b.id)
-      await bus.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: JSON.stringify(r.payload), headers: r.headers })))
+      await bus.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers })))
       this.opts.metrics.outboxPublished.inc(rows.length)
       return rows.length
     })

@@ -18,36 +18,47 @@ export function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 /**
- * Runs a TypeScript entry point with this Node and resolves once its output matches `ready`
- * (rejects if it exits first). Only PATH is inherited from the environment.
+ * Runs a TypeScript entry point with this Node and resolves once its output matches `ready`, or
+ * once `ready()` answers true when it is a probe (rejects if it exits first). Only PATH is
+ * inherited from the environment.
  */
-export function startNodeProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<StartedProcess> {
+export function startNodeProcess(script: string, env: Record<string, string>, ready: RegExp | (() => Promise<boolean>)): Promise<StartedProcess> {
   const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   process.once('exit', () => child.kill('SIGKILL'))
   let out = ''
+  let settled = false
   return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString()
-      const match = ready.exec(out)
-      if (match) {
-        child.removeListener('exit', onExit)
-        resolve({
-          child,
-          match,
-          output: () => out,
-          stop: (signal = 'SIGTERM') => {
-            const done = exitCode(child)
-            child.kill(signal)
-            return done
-          },
-        })
-      }
+    const onExit = (code: number | null) => {
+      settled = true
+      reject(new Error(`${script} exited with ${code} before it was ready: ${out}`))
     }
-    const onExit = (code: number | null) => reject(new Error(`${script} exited with ${code} before it was ready: ${out}`))
-    child.stdout?.on('data', onData)
+    const done = (match: RegExpExecArray) => {
+      if (settled) return
+      settled = true
+      child.removeListener('exit', onExit)
+      const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
+        const exited = exitCode(child)
+        child.kill(signal)
+        return exited
+      }
+      resolve({ child, match, output: () => out, stop })
+    }
+    child.once('exit', onExit)
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const match = ready instanceof RegExp ? ready.exec(out) : null
+      if (match) done(match)
+    })
     child.stderr?.on('data', (d: Buffer) => {
       out += d.toString()
     })
-    child.once('exit', onExit)
+    if (typeof ready === 'function') {
+      const poll = async () => {
+        if (settled) return
+        if (await ready().catch(() => false)) done(/(?:)/.exec('') as RegExpExecArray)
+        else setTimeout(poll, 50)
+      }
+      void poll()
+    }
   })
 }

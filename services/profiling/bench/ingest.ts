@@ -1,0 +1,127 @@
+// Ingest benchmark: events/s through POST /v1/events (batches of 100, stored in Postgres, relayed
+// to Kafka by the outbox) against the same server's bare GET /health/live rps, in one run.
+// The server is the real profiling process; autocannon runs here, on loopback, bounded in time.
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase, kafkaForTests, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const batch = 100
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address()
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+function body(): string {
+  const events = []
+  for (let i = 0; i < batch; i++) {
+    const user = `user-${Math.floor(Math.random() * 100_000)}`
+    events.push(
+      i % 10 === 0
+        ? { id: randomUUID(), type: 'dwell', userId: user, itemId: `item-${i}`, seconds: 42 }
+        : { id: randomUUID(), type: 'view', userId: user, itemId: `item-${i}` },
+    )
+  }
+  return JSON.stringify({ events })
+}
+
+async function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))))
+}
+
+const db = await createTestDatabase()
+const kafka = await kafkaForTests()
+const port = await freePort()
+const server = await startNodeProcess(
+  join(import.meta.dirname, '..', 'src', 'server.ts'),
+  {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
+    ATTUNE_API_KEYS: TEST_API_KEYS,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000',
+    DOCS_ENABLED: 'false',
+    DATABASE_POOL_MAX: '16',
+  },
+  async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
+)
+const url = `http://127.0.0.1:${port}`
+const client = new pg.Client({ connectionString: db.url })
+let exitCode = 0
+try {
+  await client.connect()
+
+  await run({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await run({ url: `${url}/health/live`, connections, duration: seconds })
+
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` }
+  const request = { method: 'POST' as const, path: '/v1/events', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
+  const warm = await run({ url, connections, duration: 2, requests: [request] })
+  const ingest = await run({ url, connections, duration: seconds, requests: [request] })
+  const loadEnded = Date.now()
+
+  const ok = ingest.non2xx === 0 && ingest.errors === 0 && warm.non2xx === 0
+  if (!ok) exitCode = 1
+  const accepted = (warm['2xx'] + ingest['2xx']) * batch
+  await waitFor(async () => (await client.query('select count(*)::int as n from profiling.outbox')).rows[0].n === 0, {
+    timeoutMs: 300_000,
+    intervalMs: 50,
+    what: 'outbox to drain',
+  })
+  const drainMs = Date.now() - loadEnded
+  const stored = (await client.query('select count(*)::int as n from profiling.events')).rows[0].n as number
+
+  const eventsPerSec = (ingest['2xx'] * batch) / seconds
+  const result = {
+    healthRps: Math.round(health.requests.average),
+    eventsPerSec: Math.round(eventsPerSec),
+    requestsPerSec: Math.round(ingest.requests.average),
+    ratioEventsToHealthRps: Number((eventsPerSec / health.requests.average).toFixed(3)),
+    ingestP50Ms: ingest.latency.p50,
+    ingestP99Ms: ingest.latency.p99,
+    healthP99Ms: health.latency.p99,
+    relayDrainMs: drainMs,
+    stored,
+    accepted,
+    non2xx: ingest.non2xx + warm.non2xx,
+    errors: ingest.errors,
+    seconds,
+    connections,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+  }
+  // Requests still in flight when autocannon stops are stored but not counted by it.
+  if (stored < accepted) exitCode = 1
+  process.stdout.write(
+    [
+      `GET /health/live            ${result.healthRps} req/s (p99 ${result.healthP99Ms} ms)`,
+      `POST /v1/events (batch 100) ${result.requestsPerSec} req/s = ${result.eventsPerSec} events/s (p50 ${result.ingestP50Ms} ms, p99 ${result.ingestP99Ms} ms)`,
+      `events/s ÷ health rps       ${result.ratioEventsToHealthRps}`,
+      `stored in Postgres          ${stored} (${accepted} acknowledged while measuring); outbox relayed to Kafka ${drainMs} ms after the load ended`,
+      JSON.stringify(result),
+    ].join('\n') + '\n',
+  )
+} catch (err) {
+  exitCode = 1
+  process.stderr.write(`bench failed: ${String(err)}\n`)
+} finally {
+  await client.end().catch(() => {})
+  await server.stop('SIGTERM')
+  await db.drop()
+  await kafka.stop()
+}
+process.exit(exitCode)
