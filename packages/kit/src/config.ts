@@ -40,6 +40,13 @@ export const BaseConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1024 * 1024 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 10000 }),
   DOCS_ENABLED: Bool,
+  PRIVACY_SERVICES: Type.String({
+    pattern: '^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$',
+    default: 'profiling,recommendation',
+    description: 'Comma-separated services that must confirm an erasure before it completes',
+  }),
+  EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 395, description: 'Raw events older than this are purged' }),
+  EVENT_RETENTION_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600000, description: 'How often the retention job runs' }),
 })
 // Defaults of the boolean switches (TypeBox unions take no default of their own here).
 const boolDefaults = { MIGRATE_ON_START: 'true', OUTBOX_RELAY_ENABLED: 'true', DOCS_ENABLED: 'true' }
@@ -66,15 +73,22 @@ export function extendConfig<P extends TProperties>(props: P) {
  */
 export function loadConfig<T extends TObject>(schema: T, env: Record<string, string | undefined>): BaseConfig & Omit<Static<T>, keyof RawBaseConfig> {
   const raw: Record<string, unknown> = { ...boolDefaults }
-  for (const key of Object.keys(schema.properties)) {
+  for (const [key, prop] of Object.entries(schema.properties)) {
     const value = env[key]
-    if (value !== undefined && value !== '') raw[key] = value
+    if (value === undefined || value === '') continue
+    // Value.Convert would truncate "3.5" to 3 and turn "true" into 1; integers must be written as such.
+    if ((prop as { type?: string }).type === 'integer' && !/^-?\d+$/.test(value)) {
+      throw new ConfigError(`invalid configuration: ${key} must be an integer (got ${JSON.stringify(value)})`)
+    }
+    raw[key] = value
   }
   const withDefaults = Value.Default(schema, raw)
   const converted = Value.Convert(schema, withDefaults)
   const first = Value.Errors(schema, converted)[0]
   if (first) {
-    const name = first.instancePath.replace(/^\//, '') || String((first.params as { requiredProperties?: string[] }).requiredProperties?.[0] ?? '')
+    const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0]
+    if (!first.instancePath && missing) throw new ConfigError(`invalid configuration: ${missing} is required`)
+    const name = first.instancePath.replace(/^\//, '')
     throw new ConfigError(`invalid configuration: ${name} ${first.message} (got ${JSON.stringify(env[name] ?? null)})`)
   }
   const out = converted as Record<string, unknown>
