@@ -1,7 +1,11 @@
 import { type Static, type TSchema, Type } from 'typebox'
 
 /** UUID of any version; event ids minted by Attune are UUIDv7 so they sort by time. */
-export const Uuid = Type.String({ format: 'uuid', description: 'UUID (v7 recommended: sorts by time to the millisecond)', examples: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a10'] })
+export const Uuid = Type.String({
+  format: 'uuid',
+  description: 'UUID (v7 recommended: sorts by time to the millisecond)',
+  examples: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a10'],
+})
 
 /** Identifier chosen by the customer: users, items, authors … */
 export const ExternalId = Type.String({

@@ -18,6 +18,7 @@ export const InteractionTypes = [
   'ad_impression',
   'ad_click',
   'notification_open',
+  'identify',
 ] as const
 export type InteractionType = (typeof InteractionTypes)[number]
 
@@ -83,6 +84,8 @@ const variants = [
     'An ad was clicked',
   ),
   variant('notification_open', { notificationId: ExternalId }, 'The user opened a notification'),
+  // `common` makes both ids optional; identify needs both, which the collector checks.
+  variant('identify', {}, 'An anonymous visitor is now known as userId: merges the anonymous history into the user'),
 ] as const
 
 type Variant = (typeof variants)[number]

@@ -46,6 +46,11 @@ export const BaseConfigSchema = Type.Object({
     description: 'Comma-separated services that must confirm an erasure before it completes',
   }),
   EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 395, description: 'Raw events older than this are purged' }),
+  ANALYTICS_WITHOUT_CONSENT: Type.Union([Type.Literal('keep'), Type.Literal('aggregate'), Type.Literal('drop')], {
+    default: 'keep',
+    description:
+      'Events of users without analytics consent: keep (consent collected elsewhere; an explicit refusal is still honoured as aggregate), aggregate (no user ids kept), drop',
+  }),
   EVENT_RETENTION_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600000, description: 'How often the retention job runs' }),
 })
 // Defaults of the boolean switches (TypeBox unions take no default of their own here).

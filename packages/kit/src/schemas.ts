@@ -7,7 +7,8 @@ export function ref<T extends TSchema & { $id?: string }>(schema: T): TUnsafe<St
   return Type.Unsafe<Static<T>>({ $ref: schema.$id })
 }
 
-const problemRef = Type.Unsafe<Static<typeof Problem>>({ $ref: 'Problem', description: 'RFC 9457 problem details' })
+/** A problem+json response, for statuses beyond `problemResponses` (e.g. `409: problemRef`). */
+export const problemRef = Type.Unsafe<Static<typeof Problem>>({ $ref: 'Problem', description: 'RFC 9457 problem details' })
 
 /** The problem responses every authenticated route can give; spread into `response`. */
 export const problemResponses = {

@@ -23,6 +23,9 @@ import { registerHealthRoutes } from './http/health.ts'
 import { schemaController } from './http/validator.ts'
 import { loggerOptions } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { erasureConsumer } from './privacy/erasure-consumer.ts'
+import type { PrivacyHooks } from './privacy/hooks.ts'
+import { type JobDefinition, type RunningJobs, startJobs } from './privacy/jobs.ts'
 
 export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 export type Clock = () => Date
@@ -53,6 +56,10 @@ export interface ServiceDefinition<DB extends KitTables, C extends BaseConfig = 
   schemas?: TSchema[]
   routes(app: ServiceApp, ctx: ServiceContext<DB, C>): void | Promise<void>
   consumers?(ctx: ServiceContext<DB, C>): ConsumerDefinition<DB>[]
+  /** Declared by every service holding user data: the kit then erases and confirms on `privacy.erasure-requested`. */
+  privacy?: PrivacyHooks<DB>
+  /** Periodic tasks, started with the service and stopped before it closes. */
+  jobs?(ctx: ServiceContext<DB, C>): JobDefinition[]
 }
 
 export interface ServiceDeps<C extends BaseConfig> {
@@ -126,6 +133,8 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7()
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Ids may be 128 characters (contracts' ExternalId); Fastify's default limit is 100.
+    routerOptions: { maxParamLength: 256 },
     schemaController,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -181,10 +190,15 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
   await def.routes(app, context)
 
   const subscriptions: Subscription[] = []
-  const consumers = def.consumers?.(context) ?? []
+  const consumers = [
+    ...(def.consumers?.(context) ?? []),
+    ...(def.privacy ? [erasureConsumer(def.privacy, { service: def.name, topicPrefix: config.KAFKA_TOPIC_PREFIX, clock })] : []),
+  ]
+  let jobs: RunningJobs | undefined
 
   app.addHook('onClose', async () => {
     started = false
+    await jobs?.stop()
     await Promise.all(subscriptions.splice(0).map((s) => s.stop()))
     if (relayStarted) {
       const left = await relay.drain(config.SHUTDOWN_TIMEOUT_MS)
@@ -232,6 +246,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
         )
       }
       await app.ready()
+      if (def.jobs) jobs = startJobs(def.jobs(context), log.child({ component: 'jobs' }))
       started = true
     },
     close: () => app.close(),

@@ -15,4 +15,10 @@ export const recommendation: ServiceDefinition<RecommendationDb> = {
     trendingRoutes(app, ctx)
   },
   consumers: () => [popularityConsumer],
+  privacy: {
+    // Nothing to delete yet: item_popularity holds per-item, per-hour counts with no user id. Declared
+    // so this service still confirms every erasure; the per-user tables of the recommenders add
+    // their deletes here.
+    async erase() {},
+  },
 }

@@ -10,10 +10,11 @@ export interface Database {
 }
 
 const INT8_OID = 20
+const DATE_OID = 1082
 
 /**
  * Opens Postgres (`postgres://…`) or embedded PGlite (`pglite://<dir>` on disk, `memory://` in memory).
- * int8 values come back as numbers in both, so counts and ids look the same everywhere.
+ * int8 values come back as numbers and dates as 'yyyy-mm-dd' strings in both (a date has no time zone).
  */
 export async function openDatabase(url: string, opts: { poolMax?: number; applicationName?: string } = {}): Promise<Database> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -21,7 +22,10 @@ export async function openDatabase(url: string, opts: { poolMax?: number; applic
       connectionString: url,
       max: opts.poolMax ?? 10,
       application_name: opts.applicationName ?? 'attune',
-      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format ?? 'text')) },
+      types: {
+        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID ? Number : oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format ?? 'text'),
+      },
     })
     const root = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
     return { kind: 'postgres', root, close: () => root.destroy() }
@@ -36,7 +40,7 @@ export async function openDatabase(url: string, opts: { poolMax?: number; applic
   // Loaded only in embedded mode, so containers on Postgres never pay for it.
   const { PGlite } = await import('@electric-sql/pglite')
   const { PGliteDialect } = await import('kysely-pglite-dialect')
-  const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (v: string) => Number(v) } })
+  const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (v: string) => Number(v), [DATE_OID]: (v: string) => v } })
   await pglite.waitReady
   const root = new Kysely<unknown>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()] })
   return { kind: 'pglite', root, close: () => root.destroy() }
