@@ -43,9 +43,11 @@ export function demoInteractions(o: DemoOptions): Interaction[] {
     list.push(`article-${String(i + 1).padStart(4, '0')}`)
     itemsByCategory.set(category, list)
   }
+  const locales = ['en-GB', 'en-US', 'fr-FR', 'de-DE', 'es-ES'] as const
   const users = Array.from({ length: o.users }, (_, i) => ({
     id: `user-${String(i + 1).padStart(4, '0')}`,
     likes: [pick(demoCategories), pick(demoCategories)],
+    locale: pick(locales),
   }))
   const out: Interaction[] = []
   const weekMs = 7 * 24 * 3_600_000
@@ -56,7 +58,9 @@ export function demoInteractions(o: DemoOptions): Interaction[] {
     // Zipf-like: low ranks far more likely.
     const itemId = items[Math.min(items.length - 1, Math.floor(items.length * rand() ** 2.5))] as string
     const time = new Date(o.now.getTime() - Math.floor(weekMs * rand() ** 1.5)).toISOString()
-    const base = { id: uuidFrom(rand), userId: user.id, itemId, time, properties: { category } }
+    // Each article has one of 40 authors; locales make preferred languages visible.
+    const author = `author-${String((Number(itemId.slice(-4)) % 40) + 1).padStart(2, '0')}`
+    const base = { id: uuidFrom(rand), userId: user.id, itemId, time, properties: { category, author }, context: { locale: user.locale } }
     const r = rand()
     if (r < 0.55) out.push({ ...base, type: 'view' })
     else if (r < 0.75) out.push({ ...base, type: 'click' })

@@ -37,6 +37,30 @@ function docsIndex(): string {
 }
 
 /**
+ * One rule and one learned segment over the demo data, once the profiling consumers have caught
+ * up. Segment routes need the secret scope: the admin key is only known on first start, which is
+ * when demo data loads.
+ */
+async function demoSegments(profilingService: Service<KitTables>, adminKey: string, bus: MemoryBus): Promise<void> {
+  while ((await profilingService.relay.publishBatch()) > 0) {}
+  await bus.idle()
+  const headers = { authorization: `Bearer ${adminKey}` }
+  const rule = {
+    all: [
+      { trait: 'topCategories', op: 'contains', value: 'sport' },
+      { event: 'view', withinDays: 7, op: 'gte', value: 5 },
+    ],
+  }
+  for (const [url, payload] of [
+    ['/v1/segments', { name: 'engaged sport readers', description: 'Sport in their top categories and 5+ views in 7 days', rule }],
+    ['/v1/segments/learned', { features: ['category'], seed: 42 }],
+  ] as const) {
+    const r = await profilingService.app.inject({ method: 'POST', url, headers, payload })
+    if (r.statusCode !== 201) throw new Error(`demo segment rejected: ${r.statusCode} ${r.body}`)
+  }
+}
+
+/**
  * All services in one process behind one base URL: `/<service>/…` is routed to that service with
  * the prefix stripped, as the Kubernetes ingress does. PGlite under `home`, the in-memory bus.
  */
@@ -119,6 +143,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       })
       if (r.statusCode !== 202) throw new Error(`demo data rejected: ${r.statusCode} ${r.body}`)
     }
+    const profilingService = services.get('profiling')
+    if (profilingService && keys.adminKey) await demoSegments(profilingService, keys.adminKey, bus)
     writeFileSync(marker, new Date().toISOString())
     seeded = true
   }

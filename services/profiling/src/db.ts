@@ -1,5 +1,5 @@
 import type { KitTables } from '@attune/kit'
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 
 export interface EventsTable {
   id: string
@@ -12,7 +12,149 @@ export interface EventsTable {
   payload: ColumnType<unknown, string, never>
 }
 
+export interface IdentityLinksTable {
+  anonymousId: string
+  userId: string
+  mergedAt: ColumnType<Date, Date | undefined, never>
+}
+
+export interface MergeLogTable {
+  id: Generated<number>
+  anonymousId: string
+  userId: string
+  source: 'api' | 'identify'
+  eventsMoved: number
+  mergedAt: ColumnType<Date, Date | undefined, never>
+}
+
+export interface ProfilesTable {
+  userId: string
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>
+  firstSeen: Date | null
+  lastSeen: Date | null
+  updatedAt: ColumnType<Date, Date | undefined, Date>
+}
+
+export interface ProfileDailyCountsTable {
+  userId: string
+  /** yyyy-mm-dd (UTC). */
+  day: ColumnType<string, string, string>
+  eventType: string
+  count: number
+}
+
+export interface ProfileAffinitiesTable {
+  userId: string
+  kind: string
+  value: string
+  /** Weight as of `asOf`; decays with a half-life when read. */
+  weight: number
+  asOf: Date
+}
+
+export interface ProfileHoursTable {
+  userId: string
+  /** 0 = Monday 00:00 UTC … 167 = Sunday 23:00 UTC. */
+  hourOfWeek: number
+  count: number
+}
+
+export interface ProfileLanguagesTable {
+  userId: string
+  language: string
+  count: number
+}
+
+export interface ProfileSentimentTable {
+  userId: string
+  samples: number
+  compoundSum: number
+  emotions: ColumnType<Record<string, number>, string, string>
+}
+
+export interface TraitDefinitionsTable {
+  name: string
+  kind: string
+  property: string | null
+  windowDays: number
+  eventTypes: ColumnType<string[], string, string>
+  filter: ColumnType<Record<string, string | number | boolean>, string, string>
+  createdAt: ColumnType<Date, Date | undefined, never>
+}
+
+export interface PreferencesTable {
+  userId: string
+  /** The settings part of `Preferences` (contracts); missing keys read as their defaults. */
+  document: ColumnType<Record<string, unknown>, string, string>
+  updatedAt: Date
+}
+
+export interface ConsentRecordsTable {
+  /** bigint: comes back as a string. */
+  id: Generated<string>
+  userId: string
+  purpose: string
+  status: string
+  at: Date
+  expiresAt: Date | null
+  source: string | null
+  recordedAt: ColumnType<Date, Date | undefined, never>
+}
+
+export interface PrivacyRequestsTable {
+  id: string
+  kind: 'export' | 'erasure'
+  status: 'pending' | 'completed' | 'failed'
+  /** Null once an erasure completed or the user was erased. */
+  userId: string | null
+  /** sha256 hex of the user id. */
+  userIdHash: string
+  /** Services that must confirm (from PRIVACY_SERVICES when requested). */
+  services: ColumnType<string[], string, never>
+  result: ColumnType<unknown, never, string | null>
+  error: string | null
+  requestedAt: ColumnType<Date, Date, never>
+  completedAt: Date | null
+}
+
+export interface PrivacyConfirmationsTable {
+  requestId: string
+  service: string
+  confirmedAt: ColumnType<Date, Date, never>
+}
+
+export interface SegmentsTable {
+  id: string
+  kind: 'rule' | 'learned'
+  name: string
+  description: string | null
+  /** The rule of a rule segment (null for learned ones). */
+  rule: ColumnType<unknown, string | null, never>
+  createdAt: ColumnType<Date, Date, never>
+}
+
+export interface SegmentMembersTable {
+  segmentId: string
+  userId: string
+  since: ColumnType<Date, Date, never>
+}
+
 /** Tables in the `profiling` schema. */
 export interface ProfilingDb extends KitTables {
   events: EventsTable
+  identityLinks: IdentityLinksTable
+  mergeLog: MergeLogTable
+  profiles: ProfilesTable
+  profileDailyCounts: ProfileDailyCountsTable
+  profileAffinities: ProfileAffinitiesTable
+  profileHours: ProfileHoursTable
+  profileLanguages: ProfileLanguagesTable
+  profileSentiment: ProfileSentimentTable
+  traitDefinitions: TraitDefinitionsTable
+  preferences: PreferencesTable
+  consentRecords: ConsentRecordsTable
+  privacyRequests: PrivacyRequestsTable
+  privacyConfirmations: PrivacyConfirmationsTable
+  segments: SegmentsTable
+  segmentMembers: SegmentMembersTable
 }

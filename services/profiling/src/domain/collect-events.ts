@@ -26,6 +26,10 @@ export function collectEvents(input: Interaction[], receivedAt: Date): CollectRe
       errors.push({ field: `/events/${i}/userId`, in: 'body', message: 'userId or anonymousId is required' })
       return
     }
+    if (e.type === 'identify' && !(e.userId && e.anonymousId)) {
+      errors.push({ field: `/events/${i}/${e.userId ? 'anonymousId' : 'userId'}`, in: 'body', message: 'identify needs both userId and anonymousId' })
+      return
+    }
     const occurredAt = e.time ? new Date(e.time) : receivedAt
     if (occurredAt.getTime() - receivedAt.getTime() > MAX_CLOCK_SKEW_MS) {
       errors.push({ field: `/events/${i}/time`, in: 'body', message: 'must not be more than 5 minutes in the future' })

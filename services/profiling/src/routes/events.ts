@@ -2,7 +2,10 @@ import { Topics } from '@attune/contracts'
 import { AppError, makeEvent, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { collectEvents, interactionRecorded, recordedData } from '../domain/collect-events.ts'
+import { gateByConsent } from '../domain/consent-gate.ts'
+import { consentState } from '../domain/consents.ts'
 import { EventBatch, EventBatchAccepted } from '../schemas/events.ts'
+import { analyticsConsents } from '../store/consents-store.ts'
 import { insertNewEvents } from '../store/events-store.ts'
 
 export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -25,11 +28,19 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
       const collected = collectEvents(request.body.events, receivedAt)
       if (!collected.ok)
         throw new AppError('validation_failed', collected.errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors: collected.errors })
+      const userIds = collected.events.flatMap((e) => (e.interaction.userId ? [e.interaction.userId] : []))
+      const consents = await analyticsConsents(ctx.db, userIds, receivedAt)
+      const gated = gateByConsent(
+        collected.events,
+        (e) => consentState(e.interaction.userId ? consents.get(e.interaction.userId) : undefined, receivedAt),
+        ctx.config.ANALYTICS_WITHOUT_CONSENT,
+      )
+      const toStore = [...gated.kept, ...gated.aggregated]
       const stored = await ctx.transaction(async (trx, emit) => {
-        const fresh = await insertNewEvents(trx, collected.events, receivedAt)
+        const fresh = await insertNewEvents(trx, toStore, receivedAt)
         const topic = ctx.topic(Topics.interactions)
         await emit(
-          collected.events
+          toStore
             .filter((e) => fresh.has(e.interaction.id))
             .map((e) => ({
               topic,
@@ -42,8 +53,14 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
         )
         return fresh
       })
-      const duplicates = [...collected.inBatchDuplicates, ...collected.events.filter((e) => !stored.has(e.interaction.id)).map((e) => e.interaction.id)]
-      return reply.code(202).send({ accepted: stored.size, duplicates })
+      const duplicates = [...collected.inBatchDuplicates, ...toStore.filter((e) => !stored.has(e.interaction.id)).map((e) => e.interaction.id)]
+      const aggregated = gated.aggregated.filter((e) => stored.has(e.interaction.id)).length
+      return reply.code(202).send({
+        accepted: stored.size,
+        duplicates,
+        ...(aggregated > 0 ? { aggregated } : {}),
+        ...(gated.dropped.length > 0 ? { dropped: gated.dropped } : {}),
+      })
     },
   )
 }

@@ -30,6 +30,8 @@ export const EventBatchAccepted = Type.Object(
   {
     accepted: Type.Integer({ minimum: 0, description: 'Events stored now' }),
     duplicates: Type.Array(Type.String(), { description: 'Ids already stored (or repeated in this batch): not stored again' }),
+    aggregated: Type.Optional(Type.Integer({ minimum: 1, description: 'Of the accepted, how many were kept only in aggregate (no analytics consent)' })),
+    dropped: Type.Optional(Type.Array(Type.String(), { description: 'Ids dropped for lack of analytics consent (ANALYTICS_WITHOUT_CONSENT=drop)' })),
   },
   { additionalProperties: false, examples: [{ accepted: 1, duplicates: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11'] }] },
 )

@@ -1,0 +1,149 @@
+// Profiles benchmark: end-to-end ingest with trait computation on (BENCH_USERS users, BENCH_EVENTS
+// events through POST /v1/events, until the traits consumer has applied every event), then
+// GET /v1/profiles/{id} latency under load against the bare GET /health/live, in one run.
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import {
+  createTestDatabase,
+  kafkaForTests,
+  startNodeProcess,
+  TEST_API_KEYS,
+  TEST_PUBLIC_KEY,
+  TEST_SECRET_KEY,
+  uniqueTopicPrefix,
+  waitFor,
+} from '@attune/kit/testing'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+const users = Number(process.env.BENCH_USERS ?? 100_000)
+const total = Number(process.env.BENCH_EVENTS ?? 1_000_000)
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const batch = 100
+const categories = ['politics', 'sport', 'tech', 'culture', 'science', 'business']
+const types = ['view', 'view', 'view', 'click', 'like', 'share'] as const
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address()
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+let sent = 0
+function body(): string {
+  const events = []
+  for (let i = 0; i < batch; i++, sent++) {
+    const u = sent % users
+    events.push({
+      id: randomUUID(),
+      type: types[sent % types.length],
+      userId: `user-${u}`,
+      itemId: `item-${sent % 5000}`,
+      properties: { category: categories[(u + (sent % 3 === 0 ? 1 : 0)) % categories.length], author: `author-${sent % 300}` },
+      context: { locale: u % 5 === 0 ? 'fr-FR' : 'en-GB' },
+    })
+  }
+  return JSON.stringify({ events })
+}
+
+const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
+
+const db = await createTestDatabase()
+const kafka = await kafkaForTests()
+const port = await freePort()
+const url = `http://127.0.0.1:${port}`
+const server = await startNodeProcess(
+  join(import.meta.dirname, '..', 'src', 'server.ts'),
+  {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
+    ATTUNE_API_KEYS: TEST_API_KEYS,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000',
+    DOCS_ENABLED: 'false',
+    DATABASE_POOL_MAX: '16',
+  },
+  async () => (await fetch(`${url}/health/ready`)).status === 200,
+)
+const client = new pg.Client({ connectionString: db.url })
+let exitCode = 0
+try {
+  await client.connect()
+  const applied = async () => Number((await client.query(`select count(*)::int as n from profiling.inbox where consumer = 'traits'`)).rows[0].n)
+  const started = Date.now()
+  const ingest = await run({
+    url,
+    connections,
+    amount: Math.ceil(total / batch),
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/events',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` },
+        setupRequest: (r) => ({ ...r, body: body() }),
+      },
+    ],
+  })
+  const acceptedMs = Date.now() - started
+  if (ingest.non2xx > 0 || ingest.errors > 0) exitCode = 1
+  await waitFor(async () => (await applied()) >= total, { timeoutMs: 1_800_000, intervalMs: 500, what: 'traits consumer to catch up' })
+  const endToEndMs = Date.now() - started
+  const profiles = Number((await client.query('select count(*)::int as n from profiling.profiles')).rows[0].n)
+
+  const auth = { authorization: `Bearer ${TEST_SECRET_KEY}` }
+  await run({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await run({ url: `${url}/health/live`, connections, duration: seconds })
+  let n = 0
+  const read = await run({
+    url,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: `/v1/profiles/user-${(n++ * 7919) % users}` }) }],
+  })
+  if (read.non2xx > 0 || read.errors > 0) exitCode = 1
+
+  const result = {
+    users,
+    events: total,
+    profiles,
+    acceptedEventsPerSec: Math.round(total / (acceptedMs / 1000)),
+    endToEndEventsPerSec: Math.round(total / (endToEndMs / 1000)),
+    endToEndSeconds: Number((endToEndMs / 1000).toFixed(1)),
+    healthRps: Math.round(health.requests.average),
+    profileRps: Math.round(read.requests.average),
+    profileP50Ms: read.latency.p50,
+    profileP99Ms: read.latency.p99,
+    healthP99Ms: health.latency.p99,
+    ratioProfileToHealthRps: Number((read.requests.average / health.requests.average).toFixed(3)),
+    connections,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+  }
+  process.stdout.write(
+    `${[
+      `ingest ${total} events for ${users} users: accepted at ${result.acceptedEventsPerSec} events/s, traits applied end to end at ${result.endToEndEventsPerSec} events/s (${result.endToEndSeconds} s)`,
+      `GET /health/live          ${result.healthRps} req/s (p99 ${result.healthP99Ms} ms)`,
+      `GET /v1/profiles/{id}     ${result.profileRps} req/s (p50 ${result.profileP50Ms} ms, p99 ${result.profileP99Ms} ms), ${result.ratioProfileToHealthRps} of health`,
+      JSON.stringify(result),
+    ].join('\n')}\n`,
+  )
+} catch (err) {
+  exitCode = 1
+  process.stderr.write(`bench failed: ${String(err)}\n`)
+} finally {
+  await client.end().catch(() => {})
+  await server.stop('SIGTERM')
+  await db.drop()
+  await kafka.stop()
+}
+process.exit(exitCode)

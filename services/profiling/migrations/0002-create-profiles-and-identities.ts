@@ -1,0 +1,90 @@
+// Profiles and what they are computed from: identity links (anonymous id → user id) with a merge
+// log, API-set attributes, and per-user aggregates the traits consumer keeps current (daily counts
+// per event type, time-decayed affinities, hour-of-week activity, languages, sentiment). Custom
+// trait definitions are computed on read from the raw events within their window.
+import { type Kysely, sql } from 'kysely'
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('identity_links')
+    .ifNotExists()
+    .addColumn('anonymous_id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('merged_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute()
+  await db.schema.createIndex('identity_links_user_idx').ifNotExists().on('identity_links').column('user_id').execute()
+  await db.schema
+    .createTable('merge_log')
+    .ifNotExists()
+    .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+    .addColumn('anonymous_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('events_moved', 'integer', (c) => c.notNull())
+    .addColumn('merged_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute()
+  await db.schema.createIndex('merge_log_user_idx').ifNotExists().on('merge_log').column('user_id').execute()
+  await db.schema
+    .createTable('profiles')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.primaryKey())
+    .addColumn('attributes', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('first_seen', 'timestamptz')
+    .addColumn('last_seen', 'timestamptz')
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute()
+  await db.schema
+    .createTable('profile_daily_counts')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('event_type', 'text', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('profile_daily_counts_pkey', ['user_id', 'day', 'event_type'])
+    .execute()
+  await db.schema
+    .createTable('profile_affinities')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('weight', 'double precision', (c) => c.notNull())
+    .addColumn('as_of', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint('profile_affinities_pkey', ['user_id', 'kind', 'value'])
+    .execute()
+  await db.schema
+    .createTable('profile_hours')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('hour_of_week', 'smallint', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('profile_hours_pkey', ['user_id', 'hour_of_week'])
+    .execute()
+  await db.schema
+    .createTable('profile_languages')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('language', 'text', (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('profile_languages_pkey', ['user_id', 'language'])
+    .execute()
+  await db.schema
+    .createTable('profile_sentiment')
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.primaryKey())
+    .addColumn('samples', 'integer', (c) => c.notNull())
+    .addColumn('compound_sum', 'double precision', (c) => c.notNull())
+    .addColumn('emotions', 'jsonb', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createTable('trait_definitions')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('property', 'text')
+    .addColumn('window_days', 'integer', (c) => c.notNull())
+    .addColumn('event_types', 'jsonb', (c) => c.notNull())
+    .addColumn('filter', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute()
+}

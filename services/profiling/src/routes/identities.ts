@@ -1,0 +1,74 @@
+import { EventTypes, Topics } from '@attune/contracts'
+import { AppError, makeEvent, problemRef, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
+import type { ProfilingDb } from '../db.ts'
+import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
+import { mergeIdentity, mergeLogPage } from '../store/identity-store.ts'
+
+export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
+  app.post(
+    '/v1/identities/merge',
+    {
+      schema: {
+        operationId: 'mergeIdentities',
+        tags: ['identities'],
+        summary: 'Merge an anonymous history into a known user',
+        description:
+          'Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409.',
+        body: MergeRequest,
+        response: { 200: MergeResult, 409: problemRef, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { anonymousId, userId } = request.body
+      const now = ctx.clock()
+      const outcome = await ctx.transaction(async (trx, emit) => {
+        const o = await mergeIdentity(trx, anonymousId, userId, 'api', now)
+        if (o.status === 'merged')
+          await emit([
+            {
+              topic: ctx.topic(Topics.profiles),
+              key: userId,
+              event: makeEvent(
+                { ...EventTypes.profileUpdated, source: ctx.name, subject: userId, data: { userId, changed: ['identity'], mergedAnonymousId: anonymousId } },
+                now,
+              ),
+            },
+          ])
+        return o
+      })
+      if (outcome.status === 'conflict')
+        throw new AppError('conflict', `anonymousId ${anonymousId} is already merged into another user`, {
+          errors: [{ field: '/anonymousId', in: 'body', message: 'is already merged into another user' }],
+        })
+      return { anonymousId, userId, status: outcome.status, eventsMoved: outcome.status === 'merged' ? outcome.eventsMoved : 0 }
+    },
+  )
+
+  app.get(
+    '/v1/identities/merges',
+    {
+      schema: {
+        operationId: 'listIdentityMerges',
+        tags: ['identities'],
+        summary: 'The merge log, newest first',
+        querystring: MergeLogQuery,
+        response: { 200: MergeLogPage, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { userId, limit, cursor } = request.query
+      const rows = await mergeLogPage(ctx.db, { ...(userId ? { userId } : {}), limit, ...(cursor ? { beforeId: Number(cursor) } : {}) })
+      const page = rows.slice(0, limit)
+      return {
+        items: page.map((r) => ({
+          anonymousId: r.anonymousId,
+          userId: r.userId,
+          source: r.source,
+          eventsMoved: r.eventsMoved,
+          mergedAt: r.mergedAt.toISOString(),
+        })),
+        nextCursor: rows.length > limit ? String(page[page.length - 1]?.id) : null,
+      }
+    },
+  )
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto'
+import { EventTypes, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
+import { errors, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import type { ProfilingDb } from '../db.ts'
+import { describeRequest, hashUserId, parseServiceList } from '../domain/privacy-requests.ts'
+import { PrivacyRequestParams, PrivacyUserParams } from '../schemas/privacy.ts'
+import { createPrivacyRequest, findPrivacyRequest, requestConfirmations } from '../store/privacy-requests-store.ts'
+
+export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
+  /** Records the request and, in the same transaction, publishes what starts it; a pending one of the same kind is returned instead. */
+  async function startRequest(kind: PrivacyRequestKind, userId: string) {
+    const now = ctx.clock()
+    const services = kind === 'erasure' ? parseServiceList(ctx.config.PRIVACY_SERVICES) : [ctx.name]
+    const type = kind === 'erasure' ? EventTypes.erasureRequested : EventTypes.exportRequested
+    const request = await ctx.transaction(async (trx, emit) => {
+      const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
+      if (created) {
+        const event = makeEvent({ ...type, source: ctx.name, subject: userId, data: { requestId: request.id, userId } }, now)
+        await emit([{ topic: ctx.topic(Topics.privacy), key: userId, event }])
+      }
+      return request
+    })
+    return describeRequest(request, await requestConfirmations(ctx.db, request.id))
+  }
+
+  app.post(
+    '/v1/privacy/export/:userId',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'requestExport',
+        tags: ['privacy'],
+        summary: 'Export everything held about a user',
+        description:
+          'Starts a data export (GDPR art. 15). Follow it at `GET /v1/privacy/requests/{id}`: once `completed`, `result` holds everything profiling stores about the user as JSON. While one export of the user is pending, the same request is returned.',
+        params: PrivacyUserParams,
+        response: { 202: ref(PrivacyRequest), ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await startRequest('export', request.params.userId)),
+  )
+
+  app.post(
+    '/v1/privacy/erasure/:userId',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'requestErasure',
+        tags: ['privacy'],
+        summary: 'Erase everything held about a user, in every service',
+        description:
+          'Starts an erasure (GDPR art. 17): published on `attune.privacy`, each service in `PRIVACY_SERVICES` deletes the user and confirms; the request completes when all have, and then keeps only its id, a hash of the user id, its status and times. Accepted for any user id, known or not; while one erasure of the user is pending, the same request is returned.',
+        params: PrivacyUserParams,
+        response: { 202: ref(PrivacyRequest), ...problemResponses },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await startRequest('erasure', request.params.userId)),
+  )
+
+  app.get(
+    '/v1/privacy/requests/:id',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'getPrivacyRequest',
+        tags: ['privacy'],
+        summary: 'Status of an export or erasure',
+        description: 'Which services must confirm, which did and when, and for a completed export the exported data.',
+        params: PrivacyRequestParams,
+        response: { 200: ref(PrivacyRequest), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const found = await findPrivacyRequest(ctx.db, request.params.id)
+      if (!found) throw errors.notFound('privacy request', request.params.id)
+      return describeRequest(found, await requestConfirmations(ctx.db, found.id))
+    },
+  )
+}

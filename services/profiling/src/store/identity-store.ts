@@ -1,0 +1,66 @@
+import { type Kysely, sql } from 'kysely'
+import type { ProfilingDb } from '../db.ts'
+import { moveAggregates } from './trait-aggregates-store.ts'
+
+/** The user each anonymous id was merged into (anonymous ids not merged are absent). */
+export async function linkedUsers(db: Kysely<ProfilingDb>, anonymousIds: string[]): Promise<Map<string, string>> {
+  if (anonymousIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('identityLinks')
+    .select(['anonymousId', 'userId'])
+    .where('anonymousId', 'in', [...new Set(anonymousIds)])
+    .execute()
+  return new Map(rows.map((r) => [r.anonymousId, r.userId]))
+}
+
+export type MergeOutcome = { status: 'merged'; eventsMoved: number } | { status: 'already-merged' } | { status: 'conflict'; userId: string }
+
+/**
+ * Merges an anonymous history into a known user: links the ids, moves the anonymous events and
+ * folds the anonymous profile's aggregates into the user's, and logs the merge. Idempotent.
+ */
+export async function mergeIdentity(
+  trx: Kysely<ProfilingDb>,
+  anonymousId: string,
+  userId: string,
+  source: 'api' | 'identify',
+  now: Date,
+): Promise<MergeOutcome> {
+  if (anonymousId === userId) return { status: 'already-merged' }
+  const existing = await trx.selectFrom('identityLinks').select('userId').where('anonymousId', '=', anonymousId).forUpdate().executeTakeFirst()
+  if (existing) return existing.userId === userId ? { status: 'already-merged' } : { status: 'conflict', userId: existing.userId }
+  await trx.insertInto('identityLinks').values({ anonymousId, userId, mergedAt: now }).execute()
+  const moved = await trx.updateTable('events').set({ userId }).where('anonymousId', '=', anonymousId).where('userId', 'is', null).executeTakeFirst()
+  const eventsMoved = Number(moved.numUpdatedRows)
+
+  await moveAggregates(trx, anonymousId, userId)
+  const anon = await trx.deleteFrom('profiles').where('userId', '=', anonymousId).returningAll().executeTakeFirst()
+  if (anon) {
+    await trx
+      .insertInto('profiles')
+      .values({ userId, attributes: JSON.stringify(anon.attributes), firstSeen: anon.firstSeen, lastSeen: anon.lastSeen, updatedAt: now })
+      .onConflict((oc) =>
+        oc.column('userId').doUpdateSet({
+          // The known user's own attributes win over what was set on the anonymous profile.
+          attributes: sql`excluded.attributes || profiles.attributes`,
+          firstSeen: sql`least(profiles.first_seen, excluded.first_seen)`,
+          lastSeen: sql`greatest(profiles.last_seen, excluded.last_seen)`,
+          updatedAt: now,
+        }),
+      )
+      .execute()
+  }
+  await trx.insertInto('mergeLog').values({ anonymousId, userId, source, eventsMoved, mergedAt: now }).execute()
+  return { status: 'merged', eventsMoved }
+}
+
+export async function mergeLogPage(db: Kysely<ProfilingDb>, q: { userId?: string; limit: number; beforeId?: number }) {
+  let query = db
+    .selectFrom('mergeLog')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+  if (q.userId) query = query.where('userId', '=', q.userId)
+  if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId)
+  return query.execute()
+}

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely'
+import type { ProfilingDb } from '../db.ts'
+import { hashUserId } from '../domain/privacy-requests.ts'
+import { exportUserPreferencesAndConsents } from './preferences-store.ts'
+import { userPrivacyRequests } from './privacy-requests-store.ts'
+import { segmentsOfUser } from './segments-store.ts'
+
+type Db = Kysely<ProfilingDb>
+
+/**
+ * Profiling's `privacy.export` hook: everything profiling holds about the user (the rows
+ * `eraseUser` would delete), as JSON. Events of anonymous ids merged into the user are included.
+ */
+export async function exportUser(db: Db, userId: string) {
+  const links = await db.selectFrom('identityLinks').select(['anonymousId', 'mergedAt']).where('userId', '=', userId).execute()
+  const anonymousIds = links.map((l) => l.anonymousId)
+  const ids = [userId, ...anonymousIds]
+  const events = await db
+    .selectFrom('events')
+    .select(['id', 'type', 'occurredAt', 'receivedAt', 'payload'])
+    .where((eb) => (anonymousIds.length > 0 ? eb.or([eb('userId', '=', userId), eb('anonymousId', 'in', anonymousIds)]) : eb('userId', '=', userId)))
+    .orderBy('occurredAt')
+    .orderBy('id')
+    .execute()
+  const [profile, dailyCounts, affinities, hours, languages, sentiment, mergeLog, preferencesAndConsents, segments, privacyRequests] = await Promise.all([
+    db.selectFrom('profiles').select(['attributes', 'firstSeen', 'lastSeen', 'updatedAt']).where('userId', '=', userId).executeTakeFirst(),
+    db.selectFrom('profileDailyCounts').select(['day', 'eventType', 'count']).where('userId', '=', userId).orderBy('day').execute(),
+    db.selectFrom('profileAffinities').select(['kind', 'value', 'weight', 'asOf']).where('userId', '=', userId).execute(),
+    db.selectFrom('profileHours').select(['hourOfWeek', 'count']).where('userId', '=', userId).orderBy('hourOfWeek').execute(),
+    db.selectFrom('profileLanguages').select(['language', 'count']).where('userId', '=', userId).execute(),
+    db.selectFrom('profileSentiment').select(['samples', 'compoundSum', 'emotions']).where('userId', '=', userId).executeTakeFirst(),
+    db.selectFrom('mergeLog').select(['anonymousId', 'source', 'eventsMoved', 'mergedAt']).where('userId', 'in', ids).orderBy('id').execute(),
+    exportUserPreferencesAndConsents(db, userId),
+    segmentsOfUser(db, userId),
+    userPrivacyRequests(db, hashUserId(userId)),
+  ])
+  return {
+    userId,
+    anonymousIds: links,
+    events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, receivedAt: e.receivedAt, interaction: e.payload })),
+    profile: profile ?? null,
+    traits: { dailyCounts, affinities, hours, languages, sentiment: sentiment ?? null },
+    merges: mergeLog,
+    ...preferencesAndConsents,
+    segments,
+    privacyRequests,
+  }
+}

@@ -1,0 +1,52 @@
+import { EventTypes, type SegmentMembershipChangedData } from '@attune/contracts'
+import { makeEvent, type OutboxMessage } from '@attune/kit'
+import type { Kysely } from 'kysely'
+import type { ProfilingDb } from '../db.ts'
+import { buildFacts, evaluateRule, type MembershipChange, membershipChanges, type SegmentRule } from '../domain/segment-rules.ts'
+import { applyMembershipChanges, currentMemberships, readTraitRowsFor, ruleSegments } from './segments-store.ts'
+
+type Db = Kysely<ProfilingDb>
+
+/**
+ * Re-evaluates rule segments (all of them unless given) for these profiles and records who joined
+ * and who left; returns the changes. A profile that no longer exists matches nothing.
+ */
+export async function refreshRuleMemberships(
+  db: Db,
+  userIds: string[],
+  now: Date,
+  segments?: { id: string; rule: SegmentRule }[],
+): Promise<MembershipChange[]> {
+  const segs = segments ?? (await ruleSegments(db))
+  const ids = [...new Set(userIds)]
+  if (segs.length === 0 || ids.length === 0) return []
+  const rows = await readTraitRowsFor(db, ids)
+  const evaluated: { segmentId: string; userId: string; matches: boolean }[] = []
+  for (const userId of ids) {
+    const r = rows.get(userId)
+    const facts = r ? buildFacts(r, now) : undefined
+    for (const s of segs) evaluated.push({ segmentId: s.id, userId, matches: facts ? evaluateRule(s.rule, facts) : false })
+  }
+  const changes = membershipChanges(
+    evaluated,
+    await currentMemberships(
+      db,
+      segs.map((s) => s.id),
+      ids,
+    ),
+  )
+  await applyMembershipChanges(db, changes, now)
+  return changes
+}
+
+/** One `segment.membership-changed` per change, keyed by user, for the outbox. */
+export function membershipMessages(changes: MembershipChange[], o: { topic: string; source: string; now: Date }): OutboxMessage[] {
+  return changes.map((c) => ({
+    topic: o.topic,
+    key: c.userId,
+    event: makeEvent<SegmentMembershipChangedData>(
+      { ...EventTypes.segmentMembershipChanged, source: o.source, subject: c.userId, data: { segmentId: c.segmentId, userId: c.userId, change: c.change } },
+      o.now,
+    ),
+  }))
+}
