@@ -67,6 +67,24 @@ t.test('first start from an empty home: keys printed, demo data loaded, ready', 
     { what: 'the posted event to trend' },
   )
 
+  const admin = { authorization: `Bearer ${adminKey}` }
+  const profile = (await (await fetch(`${baseUrl}/profiling/v1/profiles/user-0001`, { headers: admin })).json()) as {
+    traits: { topCategories: { value: string }[]; topAuthors: unknown[]; preferredLanguage: string | null; counts: Record<string, Record<string, number>> }
+  }
+  t.ok(profile.traits.topCategories.length > 0, 'demo users have interests')
+  t.ok(profile.traits.topAuthors.length > 0)
+  t.ok(profile.traits.preferredLanguage)
+  t.ok(Object.keys(profile.traits.counts['7d'] ?? {}).length > 0)
+  const segments = (await (await fetch(`${baseUrl}/profiling/v1/segments`, { headers: admin })).json()) as { items: { kind: string; members: number }[] }
+  t.ok(
+    segments.items.some((s) => s.kind === 'rule' && s.members > 0),
+    'a rule segment with members',
+  )
+  t.ok(
+    segments.items.some((s) => s.kind === 'learned' && s.members > 0),
+    'learned segments with members',
+  )
+
   const docs = await fetch(`${baseUrl}/docs`)
   t.match(await docs.text(), /href="\/recommendation\/docs\/"/)
   const redirect = await fetch(`${baseUrl}/profiling/docs`, { redirect: 'manual' })

@@ -36,5 +36,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('confirmed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('privacy_confirmations_pkey', ['request_id', 'service'])
     .execute()
-  await db.schema.createIndex('events_occurred_at_idx').ifNotExists().on('events').column('occurred_at').execute()
+  // BRIN: events arrive roughly in time order, and only the retention job scans by time.
+  await db.schema.createIndex('events_occurred_at_idx').ifNotExists().on('events').using('brin').column('occurred_at').execute()
 }

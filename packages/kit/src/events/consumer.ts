@@ -2,7 +2,7 @@ import { type AnyEvent, AnyEventEnvelope, deadLetterTopic, type TopicName, topic
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { TSchema } from 'typebox'
-import { Value } from 'typebox/value'
+import { Compile, type Validator } from 'typebox/compile'
 import type { KitTables } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
 import type { ConsumedMessage } from './bus.ts'
@@ -34,24 +34,26 @@ export interface ConsumerRunnerOptions {
 
 type Decoded = { ok: true; event: AnyEvent; message: ConsumedMessage } | { ok: false; error: string; message: ConsumedMessage; eventId?: string }
 
-function decode(message: ConsumedMessage, schema: TSchema | undefined): Decoded {
+type Checker = Validator<Record<PropertyKey, TSchema>, TSchema>
+
+// Compiled once: interpreting the schemas cost ~115 µs a message, compiled checks ~7 µs.
+const envelopeChecker: Checker = Compile(AnyEventEnvelope)
+
+function firstError(checker: Checker, value: unknown): string {
+  const first = checker.Errors(value)[0]
+  return `${first?.instancePath || '/'} ${first?.message ?? ''}`
+}
+
+/** Parses a message and checks it is an event envelope. */
+function decode(message: ConsumedMessage): Decoded {
   let value: unknown
   try {
     value = JSON.parse(message.value)
   } catch {
     return { ok: false, error: 'message is not valid JSON', message }
   }
-  if (!Value.Check(AnyEventEnvelope, value)) {
-    const first = Value.Errors(AnyEventEnvelope, value)[0]
-    return { ok: false, error: `not an event envelope: ${first?.instancePath || '/'} ${first?.message ?? ''}`, message }
-  }
-  const event: AnyEvent = value
-  const value2: unknown = value
-  if (schema && !Value.Check(schema, value2)) {
-    const first = Value.Errors(schema, value2)[0]
-    return { ok: false, error: `invalid ${event.type}: ${first?.instancePath || '/'} ${first?.message ?? ''}`, message, eventId: event.id }
-  }
-  return { ok: true, event, message }
+  if (!envelopeChecker.Check(value)) return { ok: false, error: `not an event envelope: ${firstError(envelopeChecker, value)}`, message }
+  return { ok: true, event: value as AnyEvent, message }
 }
 
 /**
@@ -64,6 +66,7 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
   const log = opts.log.child({ consumer: def.name, topic: def.topic })
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const wanted = def.types ? new Set(def.types) : undefined
+  const schemaChecker = def.schema ? Compile(def.schema) : undefined
   const db = opts.db as unknown as Kysely<DB>
   const kitDb = opts.db
 
@@ -125,23 +128,25 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
     const seen = new Set<string>()
     for (const m of messages) {
       if (m.topic !== expectedTopic) continue
-      const d = decode(m, undefined)
-      if (!d.ok) {
-        await deadLetter(m, d.error, 1, d.eventId)
-        continue
-      }
-      if (wanted && !wanted.has(d.event.type)) continue
-      const checked = def.schema ? decode(m, def.schema) : d
+      const checked = decode(m)
       if (!checked.ok) {
         await deadLetter(m, checked.error, 1, checked.eventId)
         continue
       }
-      if (seen.has(checked.event.id)) {
+      const { event } = checked
+      if (wanted && !wanted.has(event.type)) continue
+      // Check the value as unknown: a passing check narrows, a failing one must not narrow to never.
+      const value: unknown = event
+      if (schemaChecker && !schemaChecker.Check(value)) {
+        await deadLetter(m, `invalid ${event.type}: ${firstError(schemaChecker, value)}`, 1, event.id)
+        continue
+      }
+      if (seen.has(event.id)) {
         count('duplicate')
         continue
       }
-      seen.add(checked.event.id)
-      good.push({ event: checked.event, message: m })
+      seen.add(event.id)
+      good.push({ event, message: m })
     }
     if (good.length === 0) return
     try {

@@ -77,4 +77,3 @@ export function computeTraits(rows: TraitRows, now: Date): ComputedTraits {
     preferredLanguage: lang?.language ?? null,
   }
 }
-
