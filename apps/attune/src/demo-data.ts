@@ -1,16 +1,5 @@
 import type { Interaction } from '@attune/contracts'
-
-/** mulberry32: a small seeded PRNG so the demo data is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '@attune/kit'
 
 export const demoCategories = ['politics', 'sport', 'tech', 'culture', 'science', 'business'] as const
 

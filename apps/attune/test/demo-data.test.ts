@@ -1,7 +1,8 @@
 import { Interaction } from '@attune/contracts'
+import { seededRandom } from '@attune/kit'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { defaultDemo, demoCategories, demoInteractions, seededRandom } from '../src/demo-data.ts'
+import { defaultDemo, demoCategories, demoInteractions } from '../src/demo-data.ts'
 
 const now = new Date('2026-11-25T10:00:00.000Z')
 const WEEK = 7 * 24 * 3_600_000

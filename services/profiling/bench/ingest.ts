@@ -2,25 +2,16 @@
 // to Kafka by the outbox) against the same server's bare GET /health/live rps, in one run.
 // The server is the real profiling process; autocannon runs here, on loopback, bounded in time.
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, kafkaForTests, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
-import autocannon from 'autocannon'
+import type autocannon from 'autocannon'
 import pg from 'pg'
+import { freePort, load } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const batch = 100
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 function body(): string {
   const events = []
@@ -33,10 +24,6 @@ function body(): string {
     )
   }
   return JSON.stringify({ events })
-}
-
-async function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))))
 }
 
 const db = await createTestDatabase()
@@ -64,13 +51,13 @@ let exitCode = 0
 try {
   await client.connect()
 
-  await run({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await run({ url: `${url}/health/live`, connections, duration: seconds })
+  await load({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
 
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` }
   const request = { method: 'POST' as const, path: '/v1/events', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
-  const warm = await run({ url, connections, duration: 2, requests: [request] })
-  const ingest = await run({ url, connections, duration: seconds, requests: [request] })
+  const warm = await load({ url, connections, duration: 2, requests: [request] })
+  const ingest = await load({ url, connections, duration: seconds, requests: [request] })
   const loadEnded = Date.now()
 
   const ok = ingest.non2xx === 0 && ingest.errors === 0 && warm.non2xx === 0
@@ -107,13 +94,13 @@ try {
   // Requests still in flight when autocannon stops are stored but not counted by it.
   if (stored < accepted) exitCode = 1
   process.stdout.write(
-    [
+    `${[
       `GET /health/live            ${result.healthRps} req/s (p99 ${result.healthP99Ms} ms)`,
       `POST /v1/events (batch 100) ${result.requestsPerSec} req/s = ${result.eventsPerSec} events/s (p50 ${result.ingestP50Ms} ms, p99 ${result.ingestP99Ms} ms)`,
       `events/s ÷ health rps       ${result.ratioEventsToHealthRps}`,
       `stored in Postgres          ${stored} (${accepted} acknowledged while measuring); outbox relayed to Kafka ${drainMs} ms after the load ended`,
       JSON.stringify(result),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   )
 } catch (err) {
   exitCode = 1

@@ -2,7 +2,6 @@
 // events through POST /v1/events, until the traits consumer has applied every event), then
 // GET /v1/profiles/{id} latency under load against the bare GET /health/live, in one run.
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -15,8 +14,8 @@ import {
   uniqueTopicPrefix,
   waitFor,
 } from '@attune/kit/testing'
-import autocannon from 'autocannon'
 import pg from 'pg'
+import { freePort, load } from './support.ts'
 
 const users = Number(process.env.BENCH_USERS ?? 100_000)
 const total = Number(process.env.BENCH_EVENTS ?? 1_000_000)
@@ -25,15 +24,6 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const batch = 100
 const categories = ['politics', 'sport', 'tech', 'culture', 'science', 'business']
 const types = ['view', 'view', 'view', 'click', 'like', 'share'] as const
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
 
 let sent = 0
 function body(): string {
@@ -51,8 +41,6 @@ function body(): string {
   }
   return JSON.stringify({ events })
 }
-
-const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
 
 const db = await createTestDatabase()
 const kafka = await kafkaForTests()
@@ -86,7 +74,7 @@ try {
   const started = Date.now()
   let acceptedMs = 0
   for (let done = 0; done < total; done += round) {
-    const ingest = await run({
+    const ingest = await load({
       url,
       connections,
       amount: Math.ceil(Math.min(round, total - done) / batch),
@@ -109,10 +97,10 @@ try {
   const profiles = Number((await client.query('select count(*)::int as n from profiling.profiles')).rows[0].n)
 
   const auth = { authorization: `Bearer ${TEST_SECRET_KEY}` }
-  await run({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await run({ url: `${url}/health/live`, connections, duration: seconds })
+  await load({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
   let n = 0
-  const read = await run({
+  const read = await load({
     url,
     connections,
     duration: seconds,

@@ -1,5 +1,6 @@
+import { seededRandom } from '@attune/kit'
 import t from 'tap'
-import { clusterPoints, kmeans, meanSilhouette, seededRandom } from '../../src/domain/kmeans.ts'
+import { clusterPoints, kmeans, meanSilhouette } from '../../src/domain/kmeans.ts'
 import { interestVectors, learnSegments } from '../../src/domain/segment-learning.ts'
 
 const rand = seededRandom(7)
