@@ -3,11 +3,10 @@
 // The server is the real profiling process; autocannon runs here, on loopback, bounded in time.
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
-import { createTestDatabase, kafkaForTests, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
+import { TEST_PUBLIC_KEY, waitFor } from '@attune/kit/testing'
 import type autocannon from 'autocannon'
 import pg from 'pg'
-import { freePort, load } from './support.ts'
+import { load, startProfilingServer } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
@@ -26,27 +25,9 @@ function body(): string {
   return JSON.stringify({ events })
 }
 
-const db = await createTestDatabase()
-const kafka = await kafkaForTests()
-const port = await freePort()
-const server = await startNodeProcess(
-  join(import.meta.dirname, '..', 'src', 'server.ts'),
-  {
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: kafka.brokers,
-    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
-    ATTUNE_API_KEYS: TEST_API_KEYS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000',
-    DOCS_ENABLED: 'false',
-    DATABASE_POOL_MAX: '16',
-  },
-  async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200,
-)
-const url = `http://127.0.0.1:${port}`
-const client = new pg.Client({ connectionString: db.url })
+const server = await startProfilingServer()
+const { url } = server
+const client = new pg.Client({ connectionString: server.databaseUrl })
 let exitCode = 0
 try {
   await client.connect()
@@ -107,8 +88,6 @@ try {
   process.stderr.write(`bench failed: ${String(err)}\n`)
 } finally {
   await client.end().catch(() => {})
-  await server.stop('SIGTERM')
-  await db.drop()
-  await kafka.stop()
+  await server.stop()
 }
 process.exit(exitCode)

@@ -3,19 +3,9 @@
 // GET /v1/profiles/{id} latency under load against the bare GET /health/live, in one run.
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
-import {
-  createTestDatabase,
-  kafkaForTests,
-  startNodeProcess,
-  TEST_API_KEYS,
-  TEST_PUBLIC_KEY,
-  TEST_SECRET_KEY,
-  uniqueTopicPrefix,
-  waitFor,
-} from '@attune/kit/testing'
+import { TEST_PUBLIC_KEY, TEST_SECRET_KEY, waitFor } from '@attune/kit/testing'
 import pg from 'pg'
-import { freePort, load } from './support.ts'
+import { load, startProfilingServer } from './support.ts'
 
 const users = Number(process.env.BENCH_USERS ?? 100_000)
 const total = Number(process.env.BENCH_EVENTS ?? 1_000_000)
@@ -42,27 +32,9 @@ function body(): string {
   return JSON.stringify({ events })
 }
 
-const db = await createTestDatabase()
-const kafka = await kafkaForTests()
-const port = await freePort()
-const url = `http://127.0.0.1:${port}`
-const server = await startNodeProcess(
-  join(import.meta.dirname, '..', 'src', 'server.ts'),
-  {
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: kafka.brokers,
-    KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
-    ATTUNE_API_KEYS: TEST_API_KEYS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
-    RATE_LIMIT_MAX: '100000000',
-    DOCS_ENABLED: 'false',
-    DATABASE_POOL_MAX: '16',
-  },
-  async () => (await fetch(`${url}/health/ready`)).status === 200,
-)
-const client = new pg.Client({ connectionString: db.url })
+const server = await startProfilingServer(process.env.BENCH_SERVER_LOG_LEVEL)
+const { url } = server
+const client = new pg.Client({ connectionString: server.databaseUrl })
 let exitCode = 0
 try {
   await client.connect()
@@ -136,11 +108,9 @@ try {
   )
 } catch (err) {
   exitCode = 1
-  process.stderr.write(`bench failed: ${String(err)}\nserver output (last 4 kB):\n${server.output().slice(-4096)}\n`)
+  process.stderr.write(`bench failed: ${String(err)}\nserver output (last 4 kB):\n${server.process.output().slice(-4096)}\n`)
 } finally {
   await client.end().catch(() => {})
-  await server.stop('SIGTERM')
-  await db.drop()
-  await kafka.stop()
+  await server.stop()
 }
 process.exit(exitCode)

@@ -1,4 +1,6 @@
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { createTestDatabase, kafkaForTests, type StartedProcess, startNodeProcess, TEST_API_KEYS, uniqueTopicPrefix } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 
 /** A TCP port free on loopback right now (for a server started as its own process). */
@@ -14,4 +16,49 @@ export function freePort(): Promise<number> {
 /** One autocannon run as a promise. */
 export function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))))
+}
+
+export interface BenchServer {
+  url: string
+  databaseUrl: string
+  /** Stops the server, drops the database and stops the Kafka peer. */
+  stop(): Promise<void>
+  process: StartedProcess
+}
+
+/**
+ * The real profiling server as its own process, on a fresh database and a Kafka peer, with rate
+ * limits and docs off; resolves once it is ready.
+ */
+export async function startProfilingServer(logLevel = 'warn'): Promise<BenchServer> {
+  const db = await createTestDatabase()
+  const kafka = await kafkaForTests()
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const process = await startNodeProcess(
+    join(import.meta.dirname, '..', 'src', 'server.ts'),
+    {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: kafka.brokers,
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
+      ATTUNE_API_KEYS: TEST_API_KEYS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: logLevel,
+      RATE_LIMIT_MAX: '100000000',
+      DOCS_ENABLED: 'false',
+      DATABASE_POOL_MAX: '16',
+    },
+    async () => (await fetch(`${url}/health/ready`)).status === 200,
+  )
+  return {
+    url,
+    databaseUrl: db.url,
+    process,
+    async stop() {
+      await process.stop('SIGTERM')
+      await db.drop()
+      await kafka.stop()
+    },
+  }
 }
