@@ -28,7 +28,16 @@ export function createBus(config: BaseConfig, clientId: string, log: pino.Logger
   const brokers = config.KAFKA_BROKERS.split(',')
     .map((b) => b.trim())
     .filter(Boolean)
-  return brokers.length > 0 ? new KafkaBus({ brokers, clientId: config.KAFKA_CLIENT_ID ?? clientId, log }) : new MemoryBus()
+  return brokers.length > 0
+    ? new KafkaBus({
+        brokers,
+        clientId: config.KAFKA_CLIENT_ID ?? clientId,
+        log,
+        fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+        fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+        partitionsConcurrency: config.KAFKA_PARTITIONS_CONCURRENCY,
+      })
+    : new MemoryBus()
 }
 
 /**

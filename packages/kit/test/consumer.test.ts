@@ -11,6 +11,7 @@ interface ProbeDb extends KitTables {
 
 // Counts how often the handler saw each subject, to prove retries and single application.
 const calls = new Map<string, number>()
+const idempotentCalls = new Map<string, number>()
 
 const probe: ServiceDefinition<ProbeDb> = {
   name: 'probe',
@@ -26,6 +27,15 @@ const probe: ServiceDefinition<ProbeDb> = {
   },
   routes() {},
   consumers: () => [
+    {
+      // Re-applies what it is given: no inbox rows, and a repeat reaches the handler.
+      name: 'counter',
+      topic: Topics.interactions,
+      idempotent: true,
+      async handle(_trx, events) {
+        for (const e of events) idempotentCalls.set(e.subject, (idempotentCalls.get(e.subject) ?? 0) + 1)
+      },
+    },
     {
       name: 'recorder',
       topic: Topics.interactions,
@@ -96,6 +106,9 @@ t.test('the same event delivered twice is applied once', async (t) => {
   await waitFor(async () => (await handled('marker')) === 1, { timeoutMs: 30_000, what: 'marker event' })
   t.equal(await handled('twice'), 1)
   t.equal(calls.get('twice'), 1, 'the handler never saw the repeat')
+  await waitFor(() => idempotentCalls.get('twice') === 2, { timeoutMs: 30_000, what: 'the idempotent consumer to see the repeat' })
+  const rows = await sql<{ n: number }>`select count(*)::int as n from probe.inbox where consumer = 'counter'`.execute(database.root)
+  t.equal(rows.rows[0]?.n, 0, 'and keeps no inbox rows')
 })
 
 t.test('a message that is not an event envelope goes straight to the DLQ', async (t) => {

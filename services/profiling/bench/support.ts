@@ -35,10 +35,10 @@ export async function startProfilingServer(logLevel = 'warn'): Promise<BenchServ
   const kafka = await kafkaForTests()
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const process = await startNodeProcess(
+  const server = await startNodeProcess(
     join(import.meta.dirname, '..', 'src', 'server.ts'),
     {
-      DATABASE_URL: db.url,
+      DATABASE_URL: process.env.BENCH_DATABASE_OPTIONS ? `${db.url}?options=${encodeURIComponent(process.env.BENCH_DATABASE_OPTIONS)}` : db.url,
       KAFKA_BROKERS: kafka.brokers,
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix(),
       ATTUNE_API_KEYS: TEST_API_KEYS,
@@ -48,15 +48,17 @@ export async function startProfilingServer(logLevel = 'warn'): Promise<BenchServ
       RATE_LIMIT_MAX: '100000000',
       DOCS_ENABLED: 'false',
       DATABASE_POOL_MAX: '16',
+      // e.g. BENCH_NODE_OPTIONS=--cpu-prof to profile the server under load.
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },
     async () => (await fetch(`${url}/health/ready`)).status === 200,
   )
   return {
     url,
     databaseUrl: db.url,
-    process,
+    process: server,
     async stop() {
-      await process.stop('SIGTERM')
+      await server.stop('SIGTERM')
       await db.drop()
       await kafka.stop()
     },

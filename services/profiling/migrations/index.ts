@@ -4,6 +4,8 @@ import * as createProfilesAndIdentities from './0002-create-profiles-and-identit
 import * as createPreferencesAndConsents from './0003-create-preferences-and-consents.ts'
 import * as createPrivacyRequests from './0004-create-privacy-requests.ts'
 import * as createSegments from './0005-create-segments.ts'
+import * as createProfileReadFunction from './0006-create-profile-read-function.ts'
+import * as leaveRoomForAggregateUpdates from './0007-leave-room-for-aggregate-updates.ts'
 
 /** This service's migrations in the order they run (by name). */
 export const migrations: MigrationSet = {
@@ -12,4 +14,6 @@ export const migrations: MigrationSet = {
   '0003-create-preferences-and-consents': createPreferencesAndConsents,
   '0004-create-privacy-requests': createPrivacyRequests,
   '0005-create-segments': createSegments,
+  '0006-create-profile-read-function': createProfileReadFunction,
+  '0007-leave-room-for-aggregate-updates': leaveRoomForAggregateUpdates,
 }

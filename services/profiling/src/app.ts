@@ -4,7 +4,6 @@ import { migrations } from '../migrations/index.ts'
 import { erasureConfirmationsConsumer, exportConsumer } from './consumers/privacy-consumers.ts'
 import { segmentsConsumer } from './consumers/segments-consumer.ts'
 import { sentimentConsumer } from './consumers/sentiment-consumer.ts'
-import { traitsConsumer } from './consumers/traits-consumer.ts'
 import type { ProfilingDb } from './db.ts'
 import { consentRoutes } from './routes/consents.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -62,8 +61,7 @@ export const profiling: ServiceDefinition<ProfilingDb> = {
     retentionRoutes(app, ctx)
   },
   consumers: (ctx) => [
-    traitsConsumer({ clock: ctx.clock, log: ctx.log }),
-    segmentsConsumer({ clock: ctx.clock, topic: ctx.topic(Topics.profiles), source: ctx.name }),
+    segmentsConsumer({ clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }),
     sentimentConsumer,
     erasureConfirmationsConsumer({ clock: ctx.clock, log: ctx.log }),
     exportConsumer({ service: ctx.name, clock: ctx.clock, log: ctx.log, exportUser }),

@@ -16,6 +16,11 @@ export interface ConsumerDefinition<DB extends KitTables> {
   types?: readonly string[]
   /** Envelope schema the events must match; a mismatch goes straight to the DLQ. */
   schema?: TSchema
+  /**
+   * True when applying an event twice has the same effect as once (e.g. a re-evaluation of current
+   * state): the runner then keeps no inbox rows for it, saving a write per event.
+   */
+  idempotent?: boolean
   /** Applies a batch of new (never seen by this consumer) events inside one transaction. */
   handle(trx: Transaction<DB>, events: AnyEvent[]): Promise<void>
 }
@@ -77,14 +82,17 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
   async function applyOnce(events: AnyEvent[]): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const kit = trx as unknown as Kysely<KitTables>
-      const inserted = await kit
-        .insertInto('inbox')
-        .values(events.map((e) => ({ consumer: def.name, eventId: e.id, status: 'processed' as const, error: null })))
-        .onConflict((oc) => oc.doNothing())
-        .returning('eventId')
-        .execute()
-      const fresh = new Set(inserted.map((r) => r.eventId))
-      const todo = events.filter((e) => fresh.has(e.id))
+      let todo = events
+      if (!def.idempotent) {
+        const inserted = await kit
+          .insertInto('inbox')
+          .values(events.map((e) => ({ consumer: def.name, eventId: e.id, status: 'processed' as const, error: null })))
+          .onConflict((oc) => oc.doNothing())
+          .returning('eventId')
+          .execute()
+        const fresh = new Set(inserted.map((r) => r.eventId))
+        todo = events.filter((e) => fresh.has(e.id))
+      }
       count('duplicate', events.length - todo.length)
       if (todo.length > 0) await def.handle(trx, todo)
       count('processed', todo.length)

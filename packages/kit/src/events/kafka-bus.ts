@@ -8,6 +8,11 @@ export interface KafkaBusOptions {
   log: Logger
   /** Max messages handed to a handler at once. */
   batchSize?: number
+  /** A fetch waits for this many bytes or `fetchMaxWaitMs`, whichever comes first. */
+  fetchMinBytes?: number
+  fetchMaxWaitMs?: number
+  /** Partitions one consumer applies at the same time (order within a partition is kept). */
+  partitionsConcurrency?: number
 }
 
 function kafkaLogCreator(log: Logger) {
@@ -74,11 +79,18 @@ export class KafkaBus implements EventBus {
   }
 
   async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: spec.groupId, allowAutoTopicCreation: true, retry: { retries: 10 } })
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      allowAutoTopicCreation: true,
+      retry: { retries: 10 },
+      minBytes: this.opts.fetchMinBytes ?? 1,
+      maxWaitTimeInMs: this.opts.fetchMaxWaitMs ?? 5000,
+    })
     await consumer.connect()
     await consumer.subscribe({ topics: spec.topics, fromBeginning: true })
     const batchSize = this.opts.batchSize ?? 500
     await consumer.run({
+      partitionsConsumedConcurrently: this.opts.partitionsConcurrency ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         for (let i = 0; i < batch.messages.length; i += batchSize) {

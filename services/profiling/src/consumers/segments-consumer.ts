@@ -2,28 +2,31 @@ import { EventTypes, InteractionRecorded, type InteractionRecordedData, Topics }
 import { type ConsumerDefinition, enqueueEvents } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
+import { profileIdOf } from '../store/apply-interaction-traits.ts'
 import { linkedUsers } from '../store/identity-store.ts'
 import { membershipMessages, refreshRuleMemberships } from '../store/segment-membership-store.ts'
 
 /**
- * Keeps rule segment memberships current from `attune.interactions`: runs after the traits
- * consumer (same batch, its own transaction), re-evaluates every rule segment for the profiles the
- * batch touched, and publishes each join and leave on `attune.profiles` in the same transaction.
+ * Keeps rule segment memberships current from `attune.interactions`. The collector applied the
+ * events to traits before publishing them, so this re-evaluates every rule segment for the
+ * profiles a batch touched and publishes each join and leave on `attune.profiles`. Re-evaluating
+ * is idempotent (a redelivered batch finds nothing to change), so it needs no inbox.
  */
-export function segmentsConsumer(deps: { clock: () => Date; topic: string; source: string }): ConsumerDefinition<ProfilingDb> {
+export function segmentsConsumer(deps: { clock: () => Date; profilesTopic: string; source: string }): ConsumerDefinition<ProfilingDb> {
   return {
     name: 'segments',
     topic: Topics.interactions,
     types: [EventTypes.interactionRecorded.type],
     schema: InteractionRecorded,
+    idempotent: true,
     async handle(trx, events) {
       const now = deps.clock()
       const batch = events.map((e) => (e.data as InteractionRecordedData).interaction)
       const anonymousOnly = batch.flatMap((i) => (!i.userId && i.anonymousId ? [i.anonymousId] : []))
       const links = await linkedUsers(trx, anonymousOnly)
-      const touched = batch.map((i) => i.userId ?? links.get(i.anonymousId ?? '') ?? i.anonymousId ?? '').filter((id) => id !== '')
+      const touched = batch.flatMap((i) => profileIdOf(i, links) ?? [])
       const changes = await refreshRuleMemberships(trx, touched, now)
-      await enqueueEvents(trx as Kysely<ProfilingDb>, membershipMessages(changes, { topic: deps.topic, source: deps.source, now }))
+      await enqueueEvents(trx as Kysely<ProfilingDb>, membershipMessages(changes, { topic: deps.profilesTopic, source: deps.source, now }))
     },
   }
 }

@@ -5,6 +5,7 @@ import { collectEvents, interactionRecorded, recordedData } from '../domain/coll
 import { gateByConsent } from '../domain/consent-gate.ts'
 import { consentState } from '../domain/consents.ts'
 import { EventBatch, EventBatchAccepted } from '../schemas/events.ts'
+import { applyInteractionTraits } from '../store/apply-interaction-traits.ts'
 import { analyticsConsents } from '../store/consents-store.ts'
 import { insertNewEvents } from '../store/events-store.ts'
 
@@ -38,6 +39,14 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
       const toStore = [...gated.kept, ...gated.aggregated]
       const stored = await ctx.transaction(async (trx, emit) => {
         const fresh = await insertNewEvents(trx, toStore, receivedAt)
+        // Traits in the same transaction: current as soon as the batch is acknowledged, and
+        // counted once, since only ids new to the store get here.
+        await applyInteractionTraits(
+          trx,
+          toStore.filter((e) => fresh.has(e.interaction.id)).map((e) => ({ interaction: e.interaction, receivedAt })),
+          receivedAt,
+          request.log,
+        )
         const topic = ctx.topic(Topics.interactions)
         await emit(
           toStore

@@ -4,7 +4,7 @@ import type { ProfilingDb } from '../db.ts'
 import { computeCustomTrait } from '../domain/custom-traits.ts'
 import { computeTraits } from '../domain/profile-traits.ts'
 import { AttributesPatch, AttributesResult, Profile, UserParams } from '../schemas/profiles.ts'
-import { eventsForCustomTraits, listTraitDefinitions, patchAttributes, resolveProfileId } from '../store/profiles-store.ts'
+import { eventsForCustomTraits, patchAttributes, resolveProfileId } from '../store/profiles-store.ts'
 import { readTraitRows } from '../store/trait-aggregates-store.ts'
 
 export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -25,7 +25,7 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const rows = await readTraitRows(ctx.db, request.params.userId)
       if (!rows) throw errors.notFound('Profile', request.params.userId)
       const { userId } = rows
-      const definitions = await listTraitDefinitions(ctx.db)
+      const { definitions } = rows
       const longest = Math.max(0, ...definitions.map((d) => d.windowDays))
       const events = longest > 0 ? await eventsForCustomTraits(ctx.db, userId, new Date(now.getTime() - longest * 86_400_000)) : []
       const custom = Object.fromEntries(

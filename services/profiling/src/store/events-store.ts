@@ -8,16 +8,19 @@ export async function insertNewEvents(db: Kysely<ProfilingDb>, events: Collected
   const rows = await db
     .insertInto('events')
     .values(
-      events.map((e) => ({
-        id: e.interaction.id,
-        type: e.interaction.type,
-        userId: e.interaction.userId ?? null,
-        anonymousId: e.interaction.anonymousId ?? null,
-        itemId: 'itemId' in e.interaction ? e.interaction.itemId : null,
-        occurredAt: e.occurredAt,
-        receivedAt,
-        payload: JSON.stringify(e.interaction),
-      })),
+      // In id order: two requests inserting the same ids in different orders would deadlock.
+      [...events]
+        .sort((a, b) => (a.interaction.id < b.interaction.id ? -1 : 1))
+        .map((e) => ({
+          id: e.interaction.id,
+          type: e.interaction.type,
+          userId: e.interaction.userId ?? null,
+          anonymousId: e.interaction.anonymousId ?? null,
+          itemId: 'itemId' in e.interaction ? e.interaction.itemId : null,
+          occurredAt: e.occurredAt,
+          receivedAt,
+          payload: JSON.stringify(e.interaction),
+        })),
     )
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')

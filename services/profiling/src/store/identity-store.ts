@@ -29,7 +29,17 @@ export async function mergeIdentity(
   if (anonymousId === userId) return { status: 'already-merged' }
   const existing = await trx.selectFrom('identityLinks').select('userId').where('anonymousId', '=', anonymousId).forUpdate().executeTakeFirst()
   if (existing) return existing.userId === userId ? { status: 'already-merged' } : { status: 'conflict', userId: existing.userId }
-  await trx.insertInto('identityLinks').values({ anonymousId, userId, mergedAt: now }).execute()
+  // A concurrent transaction may link the same id first: ON CONFLICT waits for it and then yields.
+  const linked = await trx
+    .insertInto('identityLinks')
+    .values({ anonymousId, userId, mergedAt: now })
+    .onConflict((oc) => oc.column('anonymousId').doNothing())
+    .returning('userId')
+    .executeTakeFirst()
+  if (!linked) {
+    const winner = await trx.selectFrom('identityLinks').select('userId').where('anonymousId', '=', anonymousId).executeTakeFirstOrThrow()
+    return winner.userId === userId ? { status: 'already-merged' } : { status: 'conflict', userId: winner.userId }
+  }
   const moved = await trx.updateTable('events').set({ userId }).where('anonymousId', '=', anonymousId).where('userId', 'is', null).executeTakeFirst()
   const eventsMoved = Number(moved.numUpdatedRows)
 

@@ -1,16 +1,27 @@
 import { type Kysely, sql } from 'kysely'
-import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { ProfilingDb } from '../db.ts'
+import type { CustomTraitDefinition } from '../domain/custom-traits.ts'
 import type { TraitRows } from '../domain/profile-traits.ts'
 import { AFFINITY_HALF_LIFE_MS } from '../domain/trait-increments.ts'
 
 type Db = Kysely<ProfilingDb>
 
+/**
+ * Rows in key order: consumers apply partitions concurrently, and two multi-row upserts that lock
+ * the same rows in different orders would deadlock.
+ */
+function inKeyOrder<T>(rows: T[], key: (r: T) => string): T[] {
+  return rows
+    .map((r) => [key(r), r] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, r]) => r)
+}
+
 export async function addDailyCounts(db: Db, rows: { userId: string; day: string; eventType: string; count: number }[]): Promise<void> {
   if (rows.length === 0) return
   await db
     .insertInto('profileDailyCounts')
-    .values(rows)
+    .values(inKeyOrder(rows, (r) => `${r.userId}\u0000${r.day}\u0000${r.eventType}`))
     .onConflict((oc) => oc.columns(['userId', 'day', 'eventType']).doUpdateSet({ count: sql`profile_daily_counts.count + excluded.count` }))
     .execute()
 }
@@ -19,7 +30,7 @@ export async function addHours(db: Db, rows: { userId: string; hourOfWeek: numbe
   if (rows.length === 0) return
   await db
     .insertInto('profileHours')
-    .values(rows)
+    .values(inKeyOrder(rows, (r) => `${r.userId}\u0000${String(r.hourOfWeek).padStart(3, '0')}`))
     .onConflict((oc) => oc.columns(['userId', 'hourOfWeek']).doUpdateSet({ count: sql`profile_hours.count + excluded.count` }))
     .execute()
 }
@@ -28,7 +39,7 @@ export async function addLanguages(db: Db, rows: { userId: string; language: str
   if (rows.length === 0) return
   await db
     .insertInto('profileLanguages')
-    .values(rows)
+    .values(inKeyOrder(rows, (r) => `${r.userId}\u0000${r.language}`))
     .onConflict((oc) => oc.columns(['userId', 'language']).doUpdateSet({ count: sql`profile_languages.count + excluded.count` }))
     .execute()
 }
@@ -41,7 +52,7 @@ export async function addAffinities(db: Db, rows: { userId: string; kind: string
     sql`${sql.raw(side)}.weight * power(0.5, extract(epoch from (greatest(profile_affinities.as_of, excluded.as_of) - ${sql.raw(side)}.as_of)) / ${h})`
   await db
     .insertInto('profileAffinities')
-    .values(rows)
+    .values(inKeyOrder(rows, (r) => `${r.userId}\u0000${r.kind}\u0000${r.value}`))
     .onConflict((oc) =>
       oc.columns(['userId', 'kind', 'value']).doUpdateSet({
         weight: sql`${decayed('profile_affinities')} + ${decayed('excluded')}`,
@@ -56,7 +67,7 @@ export async function touchProfiles(db: Db, seen: { userId: string; first: Date;
   if (seen.length === 0) return
   await db
     .insertInto('profiles')
-    .values(seen.map((s) => ({ userId: s.userId, firstSeen: s.first, lastSeen: s.last, updatedAt: now })))
+    .values(inKeyOrder(seen, (s) => s.userId).map((s) => ({ userId: s.userId, firstSeen: s.first, lastSeen: s.last, updatedAt: now })))
     .onConflict((oc) =>
       oc.column('userId').doUpdateSet({
         firstSeen: sql`least(coalesce(profiles.first_seen, excluded.first_seen), excluded.first_seen)`,
@@ -110,51 +121,49 @@ export async function moveAggregates(db: Db, from: string, to: string): Promise<
   if (sentiment) await addSentiment(db, to, sentiment.samples, sentiment.compoundSum, sentiment.emotions)
 }
 
-export type ProfileRows = TraitRows & { userId: string; attributes: Record<string, unknown>; mergedAnonymousIds: string[] }
+export type ProfileRows = TraitRows & {
+  userId: string
+  attributes: Record<string, unknown>
+  mergedAnonymousIds: string[]
+  /** Custom trait definitions as of this read. */
+  definitions: CustomTraitDefinition[]
+}
+
+/** `profile_read`'s JSON document: timestamps arrive as text. */
+interface ProfileReadDocument {
+  userId: string
+  attributes: Record<string, unknown>
+  firstSeen: string | null
+  lastSeen: string | null
+  daily: TraitRows['daily']
+  affinities: { kind: string; value: string; weight: number; asOf: string }[]
+  hours: TraitRows['hours']
+  languages: TraitRows['languages']
+  merged: string[]
+  sentiment: NonNullable<TraitRows['sentiment']> | null
+  definitions: CustomTraitDefinition[]
+}
 
 /**
- * Everything a profile is computed from, in one round trip (the read path is latency-bound).
+ * Everything a profile is computed from, in one round trip through the `profile_read` function
+ * (migration 0006: its plan is cached per connection; the read path is latency-bound).
  * An anonymous id that was merged resolves to its user.
  */
 export async function readTraitRows(db: Db, id: string): Promise<ProfileRows | undefined> {
-  const row = await db
-    .selectFrom('profiles as p')
-    .select((eb) => [
-      'p.userId',
-      'p.attributes',
-      'p.firstSeen',
-      'p.lastSeen',
-      jsonArrayFrom(
-        eb
-          .selectFrom('profileDailyCounts as d')
-          .select(['d.day', 'd.eventType', 'd.count'])
-          .whereRef('d.userId', '=', 'p.userId')
-          .where('d.day', '>=', sql<string>`current_date - 90`),
-      ).as('daily'),
-      jsonArrayFrom(eb.selectFrom('profileAffinities as a').select(['a.kind', 'a.value', 'a.weight', 'a.asOf']).whereRef('a.userId', '=', 'p.userId')).as(
-        'affinities',
-      ),
-      jsonArrayFrom(eb.selectFrom('profileHours as h').select(['h.hourOfWeek', 'h.count']).whereRef('h.userId', '=', 'p.userId')).as('hours'),
-      jsonArrayFrom(eb.selectFrom('profileLanguages as l').select(['l.language', 'l.count']).whereRef('l.userId', '=', 'p.userId')).as('languages'),
-      jsonArrayFrom(eb.selectFrom('identityLinks as i').select('i.anonymousId').whereRef('i.userId', '=', 'p.userId').orderBy('i.mergedAt')).as('merged'),
-      jsonObjectFrom(eb.selectFrom('profileSentiment as s').select(['s.samples', 's.compoundSum', 's.emotions']).whereRef('s.userId', '=', 'p.userId')).as(
-        'sentiment',
-      ),
-    ])
-    .where('p.userId', '=', (eb) => eb.fn.coalesce(eb.selectFrom('identityLinks').select('userId').where('anonymousId', '=', id), eb.val(id)))
-    .executeTakeFirst()
-  if (!row) return undefined
+  const { rows } = await sql<{ doc: ProfileReadDocument | null }>`select profiling.profile_read(${id}) as doc`.execute(db)
+  const doc = rows[0]?.doc
+  if (!doc) return undefined
   return {
-    userId: row.userId,
-    mergedAnonymousIds: row.merged.map((m) => m.anonymousId),
-    attributes: row.attributes,
-    firstSeen: row.firstSeen,
-    lastSeen: row.lastSeen,
-    daily: row.daily,
-    // JSON carries timestamps as text.
-    affinities: row.affinities.map((a) => ({ ...a, asOf: new Date(a.asOf) })),
-    hours: row.hours,
-    languages: row.languages,
-    sentiment: row.sentiment ?? undefined,
+    userId: doc.userId,
+    mergedAnonymousIds: doc.merged,
+    attributes: doc.attributes,
+    firstSeen: doc.firstSeen === null ? null : new Date(doc.firstSeen),
+    lastSeen: doc.lastSeen === null ? null : new Date(doc.lastSeen),
+    daily: doc.daily,
+    affinities: doc.affinities.map((a) => ({ ...a, asOf: new Date(a.asOf) })),
+    hours: doc.hours,
+    languages: doc.languages,
+    sentiment: doc.sentiment ?? undefined,
+    definitions: doc.definitions,
   }
 }

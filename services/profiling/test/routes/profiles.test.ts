@@ -79,6 +79,34 @@ t.test('traits update from the event stream', async (t) => {
   t.equal(p.traits.sentiment, null)
 })
 
+t.test('traits are current when the batch is acknowledged; concurrent replays count once and never fail', async (t) => {
+  const events = Array.from({ length: 40 }, (_, i) => ({
+    id: randomUUID(),
+    type: 'view',
+    userId: `racer-${i % 4}`,
+    anonymousId: `racer-anon-${i % 4}`,
+    itemId: `r${i}`,
+    properties: { category: 'tech' },
+  }))
+  const post = (batch: typeof events) => app.inject({ method: 'POST', url: '/v1/events', headers: asSite, payload: { events: batch } })
+  // The same events, in different orders, at the same time, each also merging the same identities.
+  const replies = await Promise.all([post(events), post([...events].reverse()), post(events.slice(10)), post([...events.slice(0, 20)].reverse())])
+  t.same(
+    replies.map((r) => r.statusCode),
+    [202, 202, 202, 202],
+  )
+  t.equal(
+    replies.reduce((n, r) => n + r.json().accepted, 0),
+    40,
+    'every event accepted exactly once across the racing requests',
+  )
+  for (let u = 0; u < 4; u++) {
+    const p = await traitsOf(`racer-${u}`)
+    t.equal(p?.traits.counts['7d']?.view, 10, `racer-${u} counted once per event, no waiting`)
+    t.same(p?.mergedAnonymousIds, [`racer-anon-${u}`])
+  }
+})
+
 t.test('sentiment from attune.sentiment shows as average and dominant emotion', async (t) => {
   const scored = (compound: number, emotion: string) =>
     makeEvent(

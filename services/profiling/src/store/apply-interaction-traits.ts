@@ -1,0 +1,51 @@
+import type { Interaction } from '@attune/contracts'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { ProfilingDb } from '../db.ts'
+import { foldTraitIncrements } from '../domain/trait-increments.ts'
+import { linkedUsers, mergeIdentity } from './identity-store.ts'
+import { addAffinities, addDailyCounts, addHours, addLanguages, touchProfiles } from './trait-aggregates-store.ts'
+
+/** The profile an interaction belongs to: its user, the user its anonymous id was merged into, or the anonymous id. */
+export function profileIdOf(i: Pick<Interaction, 'userId' | 'anonymousId'>, links: Map<string, string>): string | undefined {
+  return i.userId ?? links.get(i.anonymousId ?? '') ?? i.anonymousId
+}
+
+/**
+ * Applies newly stored interactions to computed traits, in the caller's transaction (the
+ * collector's, so each event counts exactly once: only ids the insert reported as new come here).
+ * Merges identities first (identify events, or any event carrying both ids), then attributes
+ * anonymous events to the user they were merged into and adds the batch's increments.
+ * Returns the profiles touched.
+ */
+export async function applyInteractionTraits(
+  trx: Kysely<ProfilingDb>,
+  batch: { interaction: Interaction; receivedAt: Date }[],
+  now: Date,
+  log: Pick<Logger, 'info'>,
+): Promise<string[]> {
+  for (const { interaction: i } of batch) {
+    if (i.userId && i.anonymousId) {
+      const outcome = await mergeIdentity(trx, i.anonymousId, i.userId, 'identify', now)
+      if (outcome.status === 'conflict') log.info({ eventId: i.id }, 'anonymous id already merged into another user; not re-merged')
+    }
+  }
+  const anonymousOnly = batch.flatMap((b) => (!b.interaction.userId && b.interaction.anonymousId ? [b.interaction.anonymousId] : []))
+  const links = await linkedUsers(trx, anonymousOnly)
+  // Events kept only in aggregate carry no id and belong to no profile.
+  const attributed = batch.flatMap(({ interaction, receivedAt }) => {
+    const profileId = profileIdOf(interaction, links)
+    return profileId ? [{ profileId, interaction, time: new Date(interaction.time ?? receivedAt) }] : []
+  })
+  const inc = foldTraitIncrements(attributed)
+  await touchProfiles(
+    trx,
+    [...inc.seen].map(([userId, s]) => ({ userId, ...s })),
+    now,
+  )
+  await addDailyCounts(trx, [...inc.daily.values()])
+  await addAffinities(trx, [...inc.affinities.values()])
+  await addHours(trx, [...inc.hours.values()])
+  await addLanguages(trx, [...inc.languages.values()])
+  return [...inc.seen.keys()]
+}
