@@ -5,7 +5,7 @@ import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus,
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
 import pino from 'pino'
-import { defaultDemo, demoInteractions } from './demo-data.ts'
+import { defaultDemo, demoInteractions, demoItems } from './demo-data.ts'
 import { type EmbeddedKeys, loadOrCreateKeys } from './keys.ts'
 
 export interface EmbeddedOptions {
@@ -58,6 +58,17 @@ async function demoSegments(profilingService: Service<KitTables>, adminKey: stri
     const r = await profilingService.app.inject({ method: 'POST', url, headers, payload })
     if (r.statusCode !== 201) throw new Error(`demo segment rejected: ${r.statusCode} ${r.body}`)
   }
+}
+
+/** The demo articles into the catalog (titles, text, categories, authors), so recommendations have content to show. */
+async function demoCatalog(recommendationService: Service<KitTables>, adminKey: string, now: Date): Promise<void> {
+  const r = await recommendationService.app.inject({
+    method: 'POST',
+    url: '/v1/items/batch',
+    headers: { authorization: `Bearer ${adminKey}` },
+    payload: { items: demoItems({ ...defaultDemo, now }) },
+  })
+  if (r.statusCode !== 200) throw new Error(`demo catalog rejected: ${r.statusCode} ${r.body}`)
 }
 
 /**
@@ -132,7 +143,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const marker = join(home, 'demo-loaded')
   let seeded = false
   if (o.demo && !existsSync(marker)) {
-    const events = demoInteractions({ ...defaultDemo, now: new Date() })
+    const now = new Date()
+    const recommendationService = services.get('recommendation')
+    if (recommendationService && keys.adminKey) await demoCatalog(recommendationService, keys.adminKey, now)
+    const events = demoInteractions({ ...defaultDemo, now })
     const app = services.get('profiling')?.app
     for (let i = 0; app && i < events.length; i += 500) {
       const r = await app.inject({
@@ -145,6 +159,12 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     }
     const profilingService = services.get('profiling')
     if (profilingService && keys.adminKey) await demoSegments(profilingService, keys.adminKey, bus)
+    if (recommendationService && keys.adminKey) {
+      // The model trains at start too, but before the demo interactions had arrived.
+      await bus.idle()
+      const r = await recommendationService.app.inject({ method: 'POST', url: '/v1/models/train', headers: { authorization: `Bearer ${keys.adminKey}` } })
+      if (r.statusCode !== 200) throw new Error(`demo model training failed: ${r.statusCode} ${r.body}`)
+    }
     writeFileSync(marker, new Date().toISOString())
     seeded = true
   }

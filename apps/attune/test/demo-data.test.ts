@@ -1,8 +1,9 @@
-import { Interaction } from '@attune/contracts'
+import { ExternalId, Interaction, ItemContentFields } from '@attune/contracts'
 import { seededRandom } from '@attune/kit'
 import t from 'tap'
+import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import { defaultDemo, demoCategories, demoInteractions } from '../src/demo-data.ts'
+import { defaultDemo, demoCategories, demoInteractions, demoItems } from '../src/demo-data.ts'
 
 const now = new Date('2026-11-25T10:00:00.000Z')
 const WEEK = 7 * 24 * 3_600_000
@@ -63,4 +64,33 @@ t.test('events reference the demo users and items, tagged with the item’s cate
   // Items are dealt round-robin over the categories: article-0001 is politics, article-0002 sport …
   const mislabelled = events.filter((e) => 'itemId' in e && e.properties?.category !== demoCategories[(Number(e.itemId.slice(8)) - 1) % demoCategories.length])
   t.same(mislabelled, [])
+})
+
+t.test('demo items: one valid catalog item per article, consistent with the interactions', async (t) => {
+  const items = demoItems({ ...defaultDemo, now })
+  t.equal(items.length, defaultDemo.items)
+  t.same(demoItems({ ...defaultDemo, now }), items, 'deterministic')
+  t.same(
+    items.map((i) => i.itemId),
+    Array.from({ length: defaultDemo.items }, (_, i) => `article-${String(i + 1).padStart(4, '0')}`),
+  )
+  const input = Type.Object({ itemId: ExternalId, ...ItemContentFields }, { additionalProperties: false })
+  const invalid = items.filter((i) => !Value.Check(Type.Partial(input), i))
+  t.same(invalid.slice(0, 3), [], 'every item matches the catalog contract')
+  // The category and author an interaction carries are the item's.
+  const byId = new Map(items.map((i) => [i.itemId, i]))
+  const mismatched = demoInteractions({ ...defaultDemo, now }).filter((e) => {
+    if (!('itemId' in e)) return false
+    const item = byId.get(e.itemId)
+    return item?.categories[0] !== e.properties?.category || item?.author !== e.properties?.author
+  })
+  t.same(mismatched.slice(0, 3), [])
+  t.ok(
+    items.every((i) => Date.parse(i.publishedAt) < now.getTime() - WEEK),
+    'published before the week of interactions',
+  )
+  t.ok(
+    items.every((i) => i.title.length > 0 && i.text.length > 0),
+    'titles and texts',
+  )
 })

@@ -52,6 +52,22 @@ t.test('first start from an empty home: keys printed, demo data loaded, ready', 
     { timeoutMs: 60_000, what: 'demo data to trend' },
   )
   t.match(before.items[0]?.itemId, /^article-\d{4}$/)
+  const catalog = await fetch(`${baseUrl}/recommendation/v1/items/article-0001`, { headers: { authorization: `Bearer ${adminKey}` } })
+  t.equal(catalog.status, 200, 'the demo articles are in the catalog')
+  t.match(await catalog.json(), { itemId: 'article-0001', type: 'article', categories: ['politics'], author: 'author-02' })
+  const recs = (await (await fetch(`${baseUrl}/recommendation/v1/users/user-0001/recommendations?count=5`, { headers: auth })).json()) as {
+    personalized: boolean
+    modelTrainedAt: string | null
+    items: { itemId: string; reasons: { text: string }[] }[]
+  }
+  t.ok(recs.personalized && recs.modelTrainedAt, 'the demo model is trained')
+  t.equal(recs.items.length, 5, 'personalized recommendations for a demo user')
+  t.ok(
+    recs.items.every((i) => i.reasons[0]?.text),
+    'each explained',
+  )
+  const feed = (await (await fetch(`${baseUrl}/recommendation/v1/users/user-0001/feed?count=5`, { headers: auth })).json()) as { items: unknown[] }
+  t.equal(feed.items.length, 5, 'and a feed')
 
   const r = await fetch(`${baseUrl}/profiling/v1/events`, {
     method: 'POST',

@@ -1,6 +1,7 @@
 export * from './envelope.ts'
 export * from './event-types.ts'
 export * from './interactions.ts'
+export * from './items.ts'
 export * from './pagination.ts'
 export * from './preferences.ts'
 export * from './privacy.ts'

@@ -61,8 +61,8 @@ const variants = [
   variant('click', { itemId, recommendationId }, 'The user opened an item'),
   variant('like', { itemId, recommendationId }, 'The user liked an item'),
   variant('share', { itemId, recommendationId, channel: Type.Optional(Type.String({ maxLength: 32 })) }, 'The user shared an item'),
-  variant('comment', { itemId, text: Type.String({ minLength: 1, maxLength: 5000 }) }, 'The user commented on an item'),
-  variant('dwell', { itemId, seconds: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }) }, 'Time spent on an item'),
+  variant('comment', { itemId, recommendationId, text: Type.String({ minLength: 1, maxLength: 5000 }) }, 'The user commented on an item'),
+  variant('dwell', { itemId, recommendationId, seconds: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }) }, 'Time spent on an item'),
   variant('follow', { targetType: Type.Union([Type.Literal('author'), Type.Literal('user')]), targetId: ExternalId }, 'The user followed an author or user'),
   variant(
     'unfollow',
@@ -71,7 +71,7 @@ const variants = [
   ),
   variant('hide', { itemId, recommendationId }, 'The user hid an item'),
   variant('not_interested', { itemId, recommendationId }, 'The user marked an item as not interesting'),
-  variant('rating', { itemId, value: Type.Number({ minimum: 1, maximum: 5 }) }, 'An explicit rating from 1 to 5'),
+  variant('rating', { itemId, recommendationId, value: Type.Number({ minimum: 1, maximum: 5 }) }, 'An explicit rating from 1 to 5'),
   variant('purchase', { itemId, recommendationId, amount: Type.Optional(Type.Number({ minimum: 0 })) }, 'The user bought or subscribed to an item'),
   variant(
     'ad_impression',

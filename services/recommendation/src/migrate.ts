@@ -1,4 +1,5 @@
 import { runMigrations } from '@attune/kit'
 import { recommendation } from './app.ts'
+import { RecommendationConfigSchema } from './config.ts'
 
-await runMigrations(recommendation)
+await runMigrations(recommendation, RecommendationConfigSchema)

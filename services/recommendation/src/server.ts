@@ -1,4 +1,5 @@
 import { runService } from '@attune/kit'
 import { recommendation } from './app.ts'
+import { RecommendationConfigSchema } from './config.ts'
 
-await runService(recommendation)
+await runService(recommendation, RecommendationConfigSchema)

@@ -1,5 +1,5 @@
 import { type InteractionRecordedData, isItemInteraction } from '@attune/contracts'
-import { interactionWeight } from './interaction-weights.ts'
+import { type InteractionWeights, interactionWeight } from './interaction-weights.ts'
 
 export interface PopularityIncrement {
   itemId: string
@@ -15,11 +15,11 @@ export function hourBucket(time: Date): Date {
 }
 
 /** Folds a batch of interactions into one increment per (item, hour). */
-export function popularityIncrements(batch: InteractionRecordedData[]): PopularityIncrement[] {
+export function popularityIncrements(batch: InteractionRecordedData[], weights?: InteractionWeights): PopularityIncrement[] {
   const byKey = new Map<string, PopularityIncrement>()
   for (const { interaction, receivedAt } of batch) {
     if (!isItemInteraction(interaction)) continue
-    const weight = interactionWeight(interaction)
+    const weight = interactionWeight(interaction, weights)
     if (weight === undefined) continue
     const bucket = hourBucket(new Date(interaction.time ?? receivedAt))
     const key = `${interaction.itemId}\u0000${bucket.getTime()}`

@@ -28,20 +28,19 @@ export interface TrendingRow {
  */
 export async function trendingItems(
   db: Kysely<RecommendationDb>,
-  q: { now: Date; windowMs: number; halfLifeMs: number; limit: number; offset: number },
+  q: { now: Date; windowMs: number; halfLifeMs: number; limit: number; offset: number; category?: string },
 ): Promise<TrendingRow[]> {
   const since = new Date(q.now.getTime() - q.windowMs)
   const decayed = sql<number>`sum(score * power(0.5, greatest(0, extract(epoch from (${q.now}::timestamptz - bucket)) * 1000 - 1800000) / ${q.halfLifeMs}))`
-  return db
+  let query = db
     .selectFrom('itemPopularity')
     .select(['itemId', decayed.as('score'), sql<number>`sum(events)::int`.as('events')])
     .where('bucket', '>', new Date(since.getTime() - 3_600_000))
     .where('bucket', '<=', q.now)
     .groupBy('itemId')
     .having(decayed, '>', 0)
-    .orderBy('score', 'desc')
-    .orderBy('itemId')
-    .limit(q.limit)
-    .offset(q.offset)
-    .execute()
+  const { category } = q
+  if (category !== undefined)
+    query = query.where('itemId', 'in', (eb) => eb.selectFrom('items').select('itemId').where(sql<boolean>`${category} = any(categories)`))
+  return query.orderBy('score', 'desc').orderBy('itemId').limit(q.limit).offset(q.offset).execute()
 }

@@ -1,6 +1,8 @@
 import type { Interaction } from '@attune/contracts'
+import { loadConfig } from '@attune/kit'
 import t from 'tap'
-import { defaultWeights, interactionWeight } from '../../src/domain/interaction-weights.ts'
+import { RecommendationConfigSchema } from '../../src/config.ts'
+import { defaultWeights, interactionWeight, isNegativeFeedback, parseInteractionWeights } from '../../src/domain/interaction-weights.ts'
 
 const id = '0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a10'
 const on = (fields: Record<string, unknown>) => ({ id, userId: 'user-42', itemId: 'article-7', ...fields }) as Interaction
@@ -38,4 +40,24 @@ t.test('follows, ads and notifications carry no item weight', async (t) => {
   t.equal(interactionWeight({ ...base, type: 'ad_impression', adId: 'ad-1' }), undefined)
   t.equal(interactionWeight({ ...base, type: 'ad_click', adId: 'ad-1' }), undefined)
   t.equal(interactionWeight({ ...base, type: 'notification_open', notificationId: 'n-1' }), undefined)
+})
+
+t.test('INTERACTION_WEIGHTS overrides the defaults; a malformed value stops the start naming the variable', async (t) => {
+  t.same(parseInteractionWeights(undefined), defaultWeights)
+  t.same(parseInteractionWeights('like=4,hide=-5.5'), { ...defaultWeights, like: 4, hide: -5.5 })
+  t.same(loadConfig(RecommendationConfigSchema, { DATABASE_URL: 'memory://', INTERACTION_WEIGHTS: 'view=0.5' }).INTERACTION_WEIGHTS, 'view=0.5')
+  for (const bad of ['like', 'like=x', 'teleport=1', 'like=1;view=2', 'like=1,'])
+    t.throws(
+      () => loadConfig(RecommendationConfigSchema, { DATABASE_URL: 'memory://', INTERACTION_WEIGHTS: bad }),
+      /^invalid configuration: INTERACTION_WEIGHTS /,
+      bad,
+    )
+})
+
+t.test('negative feedback: hides, not interested, ratings of 2 or less', async (t) => {
+  t.ok(isNegativeFeedback(on({ type: 'hide' })))
+  t.ok(isNegativeFeedback(on({ type: 'not_interested' })))
+  t.ok(isNegativeFeedback(on({ type: 'rating', value: 2 })))
+  t.notOk(isNegativeFeedback(on({ type: 'rating', value: 3 })))
+  t.notOk(isNegativeFeedback(on({ type: 'view' })))
 })

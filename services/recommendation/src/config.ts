@@ -1,0 +1,25 @@
+import { type BaseConfig, extendConfig } from '@attune/kit'
+import { Type } from 'typebox'
+import { interactionWeightsPattern } from './domain/interaction-weights.ts'
+
+/** The kit's variables plus recommendation's own (read once, in server.ts and migrate.ts). */
+export const RecommendationConfigSchema = extendConfig({
+  INTERACTION_WEIGHTS: Type.Optional(
+    Type.String({
+      pattern: interactionWeightsPattern,
+      description: 'Overrides of the per-type interaction weights, e.g. `like=4,hide=-5` (defaults in src/domain/interaction-weights.ts)',
+    }),
+  ),
+  MODEL_TRAINING_INTERVAL_MS: Type.Optional(
+    Type.Integer({ minimum: 10_000, description: 'How often each replica retrains its model (default 600000); it also trains at start' }),
+  ),
+  SERVED_RETENTION_DAYS: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 3650, description: 'Days a served slate is kept for paging and click attribution (default 30)' }),
+  ),
+})
+
+/**
+ * Recommendation's configuration. Its own variables are optional: hosts that load only the kit's
+ * schema (embedded mode, the OpenAPI generator) leave them unset, which means the defaults.
+ */
+export type RecommendationConfig = BaseConfig & { INTERACTION_WEIGHTS?: string; MODEL_TRAINING_INTERVAL_MS?: number; SERVED_RETENTION_DAYS?: number }

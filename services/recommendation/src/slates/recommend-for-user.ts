@@ -1,0 +1,110 @@
+import { type ItemFilterSpec, itemFilter } from '../domain/item-filter.ts'
+import { trendingWindows } from '../domain/popularity.ts'
+import { explainReason, followedAuthorReason, notPersonalizedReason } from '../domain/reasons.ts'
+import { userFollows } from '../store/follows-store.ts'
+import { userHistory } from '../store/interactions-store.ts'
+import { trendingItems } from '../store/popularity-store.ts'
+import { userPreferences } from '../store/preferences-store.ts'
+import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
+
+export interface RecommendRequest {
+  userId: string
+  count: number
+  scenario: string
+  filters: Omit<ItemFilterSpec, 'now' | 'mutedTopics' | 'mutedAuthors' | 'mutedItems' | 'contentLanguages'>
+  exclude: string[]
+  excludeSeen: boolean
+  /** 0 (pure relevance) .. 1 (most varied categories). */
+  diversity: number
+  /** Share of slots (0 .. 0.5) given to new items to learn about them. */
+  explore: number
+  cursor?: string
+}
+
+/** A followed author's items rank higher by this factor. */
+export const FOLLOWED_AUTHOR_BOOST = 1.25
+/** How much of the user's history a request folds in (most recent first). */
+export const HISTORY_LIMIT = 500
+
+/**
+ * A user's recommendations: their current history folded into the trained model (so the last
+ * interaction counts at once), their mutes, languages and followed topics applied, followed
+ * authors boosted, each item explained. Non-personalized users and a service without a model yet
+ * get popularity. Pages never repeat an item of the same slate.
+ */
+export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): Promise<Slate> {
+  const previous = await previousPage(deps, req.cursor, req.userId, 'recommendations')
+  const [history, prefs, follows] = await Promise.all([
+    userHistory(deps.db, req.userId, { limit: HISTORY_LIMIT }),
+    userPreferences(deps.db, req.userId),
+    userFollows(deps.db, req.userId),
+  ])
+  const personalized = !prefs?.nonPersonalized
+  const excluded = excludedSoFar(previous, req.exclude)
+  const now = deps.now.getTime()
+  const allowed = itemFilter(
+    {
+      ...req.filters,
+      now,
+      mutedTopics: prefs?.mutedTopics,
+      mutedAuthors: prefs?.mutedAuthors,
+      mutedItems: prefs?.mutedItems,
+      contentLanguages: prefs?.languages,
+    },
+    deps.models.catalog,
+  )
+  // Negative feedback is never shown again, whatever excludeSeen says.
+  for (const h of history) if (h.weight <= 0) excluded.add(h.itemId)
+  const want = req.count * 2 + 10
+  const ctx = explainContext(deps.models)
+  const followedAuthors = new Set(follows.authors.map((a) => a.toLowerCase()))
+  let candidates: { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }[]
+  const { engine } = deps.models
+  if (engine) {
+    const recs = engine.recommend(personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : [], {
+      k: want,
+      excludeIds: excluded,
+      filter: allowed,
+      now,
+      diversity: req.diversity,
+      ...(req.explore > 0 && personalized ? { explore: { share: req.explore, seed: seedOf(req.userId, previous?.page ?? 0) } } : {}),
+      topics: personalized ? (prefs?.followedTopics ?? []) : [],
+      includeHistory: !req.excludeSeen,
+    })
+    candidates = recs.map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason(r.reason, r.itemId, r.because, ctx)] }))
+  } else {
+    const rows = await trendingItems(deps.db, { now: deps.now, ...trendingWindows['7d'], limit: want + excluded.size, offset: 0 })
+    const seen = req.excludeSeen ? new Set(history.map((h) => h.itemId)) : new Set<string>()
+    candidates = rows
+      .filter((r) => !excluded.has(r.itemId) && !seen.has(r.itemId) && allowed(r.itemId))
+      .map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason('popular', r.itemId, undefined, ctx)] }))
+  }
+  if (personalized && followedAuthors.size > 0) {
+    for (const c of candidates) {
+      const author = deps.models.catalog.get(c.itemId)?.author
+      if (author && followedAuthors.has(author.toLowerCase())) {
+        c.score *= FOLLOWED_AUTHOR_BOOST
+        c.reasons.unshift(followedAuthorReason(author))
+      }
+    }
+    candidates.sort((a, b) => b.score - a.score)
+  }
+  if (!personalized) for (const c of candidates) c.reasons = [notPersonalizedReason, ...c.reasons]
+  return serveSlate(deps, {
+    userId: req.userId,
+    scenario: req.scenario,
+    kind: 'recommendations',
+    count: req.count,
+    personalized,
+    previous,
+    excluded,
+    candidates,
+  })
+}
+
+/** A stable seed per user and page, so a page is reproducible and exploration varies across pages. */
+function seedOf(userId: string, page: number): number {
+  let h = 2166136261
+  for (let i = 0; i < userId.length; i++) h = Math.imul(h ^ userId.charCodeAt(i), 16777619)
+  return (h ^ page) >>> 0
+}

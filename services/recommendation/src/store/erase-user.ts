@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely'
+import type { RecommendationDb } from '../db.ts'
+
+type Db = Kysely<RecommendationDb>
+
+/**
+ * Recommendation's `privacy.erase` hook: every row about the user — interactions, follows in both
+ * directions (theirs, and others following them as a user), feedback on recommendations they got,
+ * preferences, segment memberships and what was served to them. Idempotent; an unknown user is a no-op. A new table of user
+ * data adds its delete here in the same change.
+ */
+export async function eraseUser(trx: Db, userId: string): Promise<void> {
+  await trx.deleteFrom('userItemInteractions').where('userId', '=', userId).execute()
+  await trx.deleteFrom('follows').where('userId', '=', userId).execute()
+  await trx.deleteFrom('follows').where('targetType', '=', 'user').where('targetId', '=', userId).execute()
+  await trx.deleteFrom('recommendationFeedback').where('userId', '=', userId).execute()
+  await trx.deleteFrom('userPreferences').where('userId', '=', userId).execute()
+  await trx.deleteFrom('userSegments').where('userId', '=', userId).execute()
+  await trx.deleteFrom('servedRecommendations').where('userId', '=', userId).execute()
+}
