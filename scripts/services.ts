@@ -1,6 +1,7 @@
 import type { KitTables, ServiceDefinition } from '@attune/kit'
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
+import { sentiment } from '@attune/sentiment'
 
 /** Every service of the suite; scripts (OpenAPI, migrations) iterate over this list. */
-export const serviceDefinitions = [profiling, recommendation] as unknown as ServiceDefinition<KitTables>[]
+export const serviceDefinitions = [profiling, recommendation, sentiment] as unknown as ServiceDefinition<KitTables>[]

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus, openDatabase, type Service, type ServiceDefinition } from '@attune/kit'
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
+import { sentiment } from '@attune/sentiment'
 import pino from 'pino'
 import { defaultDemo, demoInteractions, demoItems } from './demo-data.ts'
 import { type EmbeddedKeys, loadOrCreateKeys } from './keys.ts'
@@ -24,7 +25,7 @@ export interface Embedded {
 }
 
 // Every service of the suite, in start order (producers before consumers on close).
-const definitions = [profiling, recommendation] as const
+const definitions = [profiling, recommendation, sentiment] as const
 
 function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': `${type}; charset=utf-8` })

@@ -39,7 +39,7 @@ t.test('first start from an empty home: keys printed, demo data loaded, ready', 
 
   const ready = await fetch(`${baseUrl}/health/ready`)
   t.equal(ready.status, 200)
-  t.same(await ready.json(), { status: 'ok', checks: { profiling: 'ok', recommendation: 'ok' } })
+  t.same(await ready.json(), { status: 'ok', checks: { profiling: 'ok', recommendation: 'ok', sentiment: 'ok' } })
 
   const auth = { authorization: `Bearer ${publicKey}` }
   const trending = async (): Promise<Page> =>

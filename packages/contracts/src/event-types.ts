@@ -10,6 +10,7 @@ export const EventTypes = {
   preferencesUpdated: { type: 'preferences.updated', topic: Topics.profiles, schemaVersion: 1 },
   consentChanged: { type: 'consent.changed', topic: Topics.profiles, schemaVersion: 1 },
   sentimentScored: { type: 'sentiment.scored', topic: Topics.sentiment, schemaVersion: 1 },
+  sentimentSpikeDetected: { type: 'sentiment.spike-detected', topic: Topics.sentiment, schemaVersion: 1 },
   deliverySent: { type: 'delivery.sent', topic: Topics.deliveries, schemaVersion: 1 },
   erasureRequested: { type: 'privacy.erasure-requested', topic: Topics.privacy, schemaVersion: 1 },
   erasureCompleted: { type: 'privacy.erasure-completed', topic: Topics.privacy, schemaVersion: 1 },

@@ -33,6 +33,8 @@ export type Clock = () => Date
 /** What routes and consumers of a service get to work with. */
 export interface ServiceContext<DB extends KitTables, C extends BaseConfig = BaseConfig> {
   name: string
+  /** The Postgres schema this service owns (`DATABASE_SCHEMA`, default the service name). */
+  schema: string
   config: C
   /** This service's schema only. */
   db: Kysely<DB>
@@ -106,6 +108,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
 
   const context: ServiceContext<DB, C> = {
     name: def.name,
+    schema,
     config,
     db,
     bus,

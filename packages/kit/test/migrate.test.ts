@@ -52,6 +52,17 @@ t.test('a failing migration stops the start and is not recorded', async (t) => {
   await h.close()
 })
 
+t.test('raw SQL in a migration lands in the service schema; the connection is reset after', async (t) => {
+  const h = await openDatabase(pg.url)
+  const raw = { '0001-raw': { up: async (db: Kysely<unknown>) => void (await sql`create table raw_things (id int)`.execute(db)) } }
+  await migrateSchema(h, 'rawsvc', raw)
+  const where = await sql<{ schema: string }>`select table_schema as schema from information_schema.tables where table_name = 'raw_things'`.execute(h.root)
+  t.same(where.rows, [{ schema: 'rawsvc' }])
+  const path = await sql<{ p: string }>`select current_setting('search_path') as p`.execute(h.root)
+  t.notMatch(path.rows[0]?.p, /rawsvc/, 'no session keeps the migration search path')
+  await h.close()
+})
+
 t.test('PGlite (embedded mode) migrates the same way', async (t) => {
   const h = await openDatabase('memory://')
   const report = await migrateSchema(h, 'svc', migrations)

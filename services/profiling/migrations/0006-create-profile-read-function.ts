@@ -7,8 +7,9 @@ import { type Kysely, sql } from 'kysely'
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create or replace function profiling.profile_read(p_id text) returns json
-    language plpgsql stable as $fn$
+    create or replace function profile_read(p_id text) returns json
+    -- Tables resolve in the schema the migration ran in (the kit sets it), whoever calls.
+    language plpgsql stable set search_path from current as $fn$
     begin
       return (
         select json_build_object(
@@ -17,23 +18,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           'firstSeen', p.first_seen,
           'lastSeen', p.last_seen,
           'daily', (select coalesce(json_agg(json_build_object('day', d.day, 'eventType', d.event_type, 'count', d.count)), '[]')
-                    from profiling.profile_daily_counts d where d.user_id = p.user_id and d.day >= current_date - 90),
+                    from profile_daily_counts d where d.user_id = p.user_id and d.day >= current_date - 90),
           'affinities', (select coalesce(json_agg(json_build_object('kind', a.kind, 'value', a.value, 'weight', a.weight, 'asOf', a.as_of)), '[]')
-                         from profiling.profile_affinities a where a.user_id = p.user_id),
+                         from profile_affinities a where a.user_id = p.user_id),
           'hours', (select coalesce(json_agg(json_build_object('hourOfWeek', h.hour_of_week, 'count', h.count)), '[]')
-                    from profiling.profile_hours h where h.user_id = p.user_id),
+                    from profile_hours h where h.user_id = p.user_id),
           'languages', (select coalesce(json_agg(json_build_object('language', l.language, 'count', l.count)), '[]')
-                        from profiling.profile_languages l where l.user_id = p.user_id),
+                        from profile_languages l where l.user_id = p.user_id),
           'merged', (select coalesce(json_agg(i.anonymous_id order by i.merged_at), '[]')
-                     from profiling.identity_links i where i.user_id = p.user_id),
+                     from identity_links i where i.user_id = p.user_id),
           'sentiment', (select json_build_object('samples', s.samples, 'compoundSum', s.compound_sum, 'emotions', s.emotions)
-                        from profiling.profile_sentiment s where s.user_id = p.user_id),
+                        from profile_sentiment s where s.user_id = p.user_id),
           'definitions', (select coalesce(json_agg(json_build_object('name', t.name, 'kind', t.kind, 'property', t.property,
                             'windowDays', t.window_days, 'eventTypes', t.event_types, 'filter', t.filter) order by t.name), '[]')
-                          from profiling.trait_definitions t)
+                          from trait_definitions t)
         )
-        from profiling.profiles p
-        where p.user_id = coalesce((select l.user_id from profiling.identity_links l where l.anonymous_id = p_id), p_id)
+        from profiles p
+        where p.user_id = coalesce((select l.user_id from identity_links l where l.anonymous_id = p_id), p_id)
       );
     end
     $fn$`.execute(db)

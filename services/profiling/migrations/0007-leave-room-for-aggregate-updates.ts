@@ -6,5 +6,5 @@ import { type Kysely, sql } from 'kysely'
 const tables = ['profiles', 'profile_daily_counts', 'profile_affinities', 'profile_hours', 'profile_languages', 'profile_sentiment']
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const t of tables) await sql`alter table profiling.${sql.raw(t)} set (fillfactor = 70)`.execute(db)
+  for (const t of tables) await sql`alter table ${sql.id(t)} set (fillfactor = 70)`.execute(db)
 }

@@ -21,6 +21,8 @@ export async function migrateSchema(database: Database, schema: string, migratio
       // and Postgres checks that privilege even for CREATE SCHEMA IF NOT EXISTS.
       const exists = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(conn)
       if (exists.rows.length === 0) await conn.schema.createSchema(schema).execute()
+      // Raw SQL in a migration (functions, ALTERs) names its objects unqualified and lands here.
+      await sql`select set_config('search_path', ${`"${schema}", public`}, false)`.execute(conn)
       const migrator = new Migrator({
         db: (conn as Kysely<unknown>).withSchema(schema),
         provider: { getMigrations: async () => migrations },
@@ -30,6 +32,7 @@ export async function migrateSchema(database: Database, schema: string, migratio
       if (error) throw error instanceof Error ? error : new Error(String(error))
       return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
     } finally {
+      await sql`reset search_path`.execute(conn)
       await sql`select pg_advisory_unlock(${lockKey})`.execute(conn)
     }
   })

@@ -149,8 +149,8 @@ interface ProfileReadDocument {
  * (migration 0006: its plan is cached per connection; the read path is latency-bound).
  * An anonymous id that was merged resolves to its user.
  */
-export async function readTraitRows(db: Db, id: string): Promise<ProfileRows | undefined> {
-  const { rows } = await sql<{ doc: ProfileReadDocument | null }>`select profiling.profile_read(${id}) as doc`.execute(db)
+export async function readTraitRows(db: Db, schema: string, id: string): Promise<ProfileRows | undefined> {
+  const { rows } = await sql<{ doc: ProfileReadDocument | null }>`select ${sql.id(schema, 'profile_read')}(${id}) as doc`.execute(db)
   const doc = rows[0]?.doc
   if (!doc) return undefined
   return {

@@ -1,0 +1,115 @@
+// Serving benchmark: the real recommendation server as its own process on a fresh Postgres
+// database seeded with BENCH_ITEMS items (100k), BENCH_USERS users (10k) and BENCH_INTERACTIONS
+// interactions (1M; users with clustered tastes over categories), then the model trained through
+// POST /v1/models/train (timed), then GET /health/live and GET /v1/users/{id}/recommendations?count=20
+// under load for BENCH_SECONDS each, in one run.
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+const items = Number(process.env.BENCH_ITEMS ?? 100_000)
+const users = Number(process.env.BENCH_USERS ?? 10_000)
+const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000)
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
+process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test'
+
+const load = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
+
+const db = await createTestDatabase()
+const port = 20_000 + Math.floor(Math.random() * 20_000)
+const url = `http://127.0.0.1:${port}`
+const server = await startNodeProcess(
+  join(import.meta.dirname, '..', 'src', 'server.ts'),
+  {
+    DATABASE_URL: db.url,
+    ATTUNE_API_KEYS: TEST_API_KEYS,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000',
+    DOCS_ENABLED: 'false',
+    MODEL_TRAINING_INTERVAL_MS: '86400000',
+  },
+  async () => (await fetch(`${url}/health/ready`)).status === 200,
+)
+const client = new pg.Client({ connectionString: db.url })
+let exitCode = 0
+try {
+  await client.connect()
+  let t = Date.now()
+  // 50 categories; each user leans on one category (80%) and samples popular items elsewhere.
+  await client.query(
+    `insert into recommendation.items (item_id, type, title, text, categories, tags, author, language, published_at, hidden, properties, content_hash, created_at, updated_at)
+     select 'item-' || g, 'article', 'Story ' || g || ' about topic ' || (g % 50), 'Text of story ' || g || ' on topic ' || (g % 50),
+            array['topic-' || (g % 50)], array['tag-' || (g % 200)], 'author-' || (g % 1000), 'en', now() - (g || ' minutes')::interval,
+            false, '{}', md5(g::text), now(), now()
+     from generate_series(0, $1 - 1) g`,
+    [items],
+  )
+  await client.query(
+    `insert into recommendation.user_item_interactions (user_id, item_id, weight, events, views, clicks, negatives, dwell_seconds, first_at, last_at, last_type)
+     select distinct on (u, i) 'user-' || u, 'item-' || i, 1 + (k % 3), 1, 1, 0, 0, 0, now() - (k % 10000 || ' seconds')::interval, now() - (k % 10000 || ' seconds')::interval, 'view'
+     from (
+       select k, k % $2 as u,
+              case when k % 5 = 0 then floor(power(random(), 3) * $3)::int
+                   else ((k % $2) % 50) + 50 * floor(power(random(), 2) * ($3 / 50))::int end as i
+       from generate_series(0, $1 - 1) k
+     ) s order by u, i`,
+    [interactions, users, items],
+  )
+  const pairs = Number((await client.query('select count(*)::int as n from recommendation.user_item_interactions')).rows[0].n)
+  const seededS = (Date.now() - t) / 1000
+  t = Date.now()
+  const trained = await fetch(`${url}/v1/models/train`, { method: 'POST', headers: { authorization: `Bearer ${TEST_SECRET_KEY}` } })
+  const status = (await trained.json()) as { fitMs: number; totalMs: number; state: string }
+  if (trained.status !== 200 || status.state !== 'ready') throw new Error(`training failed: ${JSON.stringify(status)}`)
+  const trainS = (Date.now() - t) / 1000
+
+  const auth = { authorization: `Bearer ${TEST_PUBLIC_KEY}` }
+  await load({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  let n = 0
+  const recs = await load({
+    url,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: `/v1/users/user-${(n++ * 7919) % users}/recommendations?count=20` }) }],
+  })
+  if (recs.non2xx > 0 || recs.errors > 0) exitCode = 1
+  const result = {
+    items,
+    users,
+    pairs,
+    seededSeconds: seededS,
+    trainSeconds: trainS,
+    fitSeconds: status.fitMs / 1000,
+    healthRps: Math.round(health.requests.average),
+    recommendationsRps: Math.round(recs.requests.average),
+    recommendationsP50Ms: recs.latency.p50,
+    recommendationsP99Ms: recs.latency.p99,
+    ratioToHealthRps: Number((recs.requests.average / health.requests.average).toFixed(3)),
+    connections,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+  }
+  process.stdout.write(
+    `${[
+      `${items} items, ${users} users, ${pairs} user-item pairs; default blend trained in ${trainS.toFixed(1)} s (fit ${result.fitSeconds.toFixed(1)} s)`,
+      `GET /health/live                            ${result.healthRps} req/s`,
+      `GET /v1/users/{id}/recommendations?count=20 ${result.recommendationsRps} req/s (p50 ${result.recommendationsP50Ms} ms, p99 ${result.recommendationsP99Ms} ms), ${result.ratioToHealthRps} of health`,
+      JSON.stringify(result),
+    ].join('\n')}\n`,
+  )
+} catch (err) {
+  exitCode = 1
+  process.stderr.write(`bench failed: ${String(err)}\nserver output (last 4 kB):\n${server.output().slice(-4096)}\n`)
+} finally {
+  await client.end().catch(() => {})
+  await server.stop('SIGTERM')
+  await db.drop()
+}
+process.exit(exitCode)

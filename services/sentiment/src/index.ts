@@ -1,0 +1,5 @@
+export { analyze } from './analyzer/analyze.ts'
+export type { SentimentModel } from './analyzer/model.ts'
+export { sentiment, sentimentService } from './app.ts'
+export type { SentimentDb } from './db.ts'
+export { loadCommittedModel } from './model-files.ts'
