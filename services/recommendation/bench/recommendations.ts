@@ -24,7 +24,7 @@ const url = `http://127.0.0.1:${port}`
 const server = await startNodeProcess(
   join(import.meta.dirname, '..', 'src', 'server.ts'),
   {
-    DATABASE_URL: db.url,
+    DATABASE_URL: process.env.BENCH_DATABASE_OPTIONS ? `${db.url}?options=${encodeURIComponent(process.env.BENCH_DATABASE_OPTIONS)}` : db.url,
     ATTUNE_API_KEYS: TEST_API_KEYS,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -32,6 +32,8 @@ const server = await startNodeProcess(
     RATE_LIMIT_MAX: '100000000',
     DOCS_ENABLED: 'false',
     MODEL_TRAINING_INTERVAL_MS: '86400000',
+    // e.g. BENCH_NODE_OPTIONS=--cpu-prof to profile the server under load.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   },
   async () => (await fetch(`${url}/health/ready`)).status === 200,
 )

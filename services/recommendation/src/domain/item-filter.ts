@@ -42,6 +42,8 @@ export function itemFilter(spec: ItemFilterSpec, catalog: ReadonlyMap<string, Fi
   const mutedAuthors = setOf(spec.mutedAuthors)
   const mutedItems = new Set(spec.mutedItems ?? [])
   const oldest = spec.maxAgeMs === undefined ? undefined : spec.now - spec.maxAgeMs
+  if (!categories && !types && !authors && !languages && !content && !mutedTopics && !mutedAuthors && mutedItems.size === 0 && oldest === undefined)
+    return (itemId) => catalog.has(itemId)
   return (itemId) => {
     const item = catalog.get(itemId)
     if (!item || mutedItems.has(itemId)) return false

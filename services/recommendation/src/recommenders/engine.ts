@@ -106,9 +106,21 @@ function engineOf(
         if (i !== undefined) exclude.add(i)
       }
       const { filter } = request
-      const allow = allowFor(history, { exclude, filter: filter ? (i) => filter(itemIds[i] as string) : undefined, includeHistory: request.includeHistory })
+      // Each blended component asks about the same items: the caller's filter runs once per item.
+      const verdicts = filter ? new Int8Array(itemIds.length) : undefined
+      const byIndex =
+        filter && verdicts
+          ? (i: number) => {
+              const v = verdicts[i] as number
+              if (v !== 0) return v > 0
+              const ok = filter(itemIds[i] as string)
+              verdicts[i] = ok ? 1 : -1
+              return ok
+            }
+          : undefined
+      const allow = allowFor(history, { exclude, filter: byIndex, includeHistory: request.includeHistory })
       const diversity = request.diversity ?? 0
-      const want = diversity > 0 ? Math.max(request.k * 3, 30) : request.k
+      const want = diversity > 0 ? Math.max(request.k * 2, 30) : request.k
       let list: Scored[]
       if (!history.weights.some((w) => w > 0)) list = recommendForTopics(popularity, topicContent, request.topics ?? [], want, allow)
       else {

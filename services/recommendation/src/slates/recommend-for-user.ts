@@ -55,7 +55,8 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   )
   // Negative feedback is never shown again, whatever excludeSeen says.
   for (const h of history) if (h.weight <= 0) excluded.add(h.itemId)
-  const want = req.count * 2 + 10
+  // A few spare: serveSlate drops items removed or hidden since the model's catalog snapshot.
+  const want = req.count + 5
   const ctx = explainContext(deps.models)
   const followedAuthors = new Set(follows.authors.map((a) => a.toLowerCase()))
   let candidates: { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }[]
