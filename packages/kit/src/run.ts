@@ -50,7 +50,11 @@ export async function runService<DB extends KitTables, C extends BaseConfig>(
 ): Promise<void> {
   const config = configOrExit<C>(configSchema, process.env)
   const log = pino(loggerOptions(def.name, config.LOG_LEVEL))
-  const database = await openDatabase(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX, applicationName: `attune-${def.name}` })
+  const database = await openDatabase(config.DATABASE_URL, {
+    poolMax: config.DATABASE_POOL_MAX,
+    applicationName: `attune-${def.name}`,
+    onIdleClientError: (err) => log.warn({ err }, 'an idle database connection was closed by the server; it will be replaced'),
+  })
   const bus = createBus(config, `attune-${def.name}`, log)
   const service = await createService(def, { config, database, bus, logger: log, owns: { bus: true, database: true } })
   if (config.MIGRATE_ON_START) {

@@ -1,5 +1,6 @@
 import { type KitTables, MemoryBus, openDatabase, type ServiceDefinition } from '@attune/kit'
 import { asAdmin, asSite, createTestDatabase, startTestService } from '@attune/kit/testing'
+import { sql } from 'kysely'
 import t from 'tap'
 import { Type } from 'typebox'
 
@@ -91,6 +92,17 @@ t.test('rate limit per key answers 429 problem+json with retry-after', async (t)
   t.equal(last.json().code, 'rate_limited')
   t.ok(Number(last.headers['retry-after']) > 0)
   t.equal((await app.inject({ url: '/health/live' })).statusCode, 200, 'health is never rate limited')
+})
+
+t.test('an idle connection the server terminates does not crash the process', async (t) => {
+  const other = await openDatabase(pg.url, { applicationName: 'attune-victim' })
+  await sql`select 1`.execute(other.root)
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'attune-victim'`.execute(database.root)
+  // The pool noticed, discarded the client, and opens a new one for the next query.
+  await new Promise((r) => setTimeout(r, 100))
+  const again = await sql<{ one: number }>`select 1 as one`.execute(other.root)
+  t.same(again.rows, [{ one: 1 }])
+  await other.close()
 })
 
 t.test('readiness fails when the database is gone', async (t) => {

@@ -16,7 +16,10 @@ const DATE_OID = 1082
  * Opens Postgres (`postgres://…`) or embedded PGlite (`pglite://<dir>` on disk, `memory://` in memory).
  * int8 values come back as numbers and dates as 'yyyy-mm-dd' strings in both (a date has no time zone).
  */
-export async function openDatabase(url: string, opts: { poolMax?: number; applicationName?: string } = {}): Promise<Database> {
+export async function openDatabase(
+  url: string,
+  opts: { poolMax?: number; applicationName?: string; onIdleClientError?: (err: Error) => void } = {},
+): Promise<Database> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -27,6 +30,10 @@ export async function openDatabase(url: string, opts: { poolMax?: number; applic
           oid === INT8_OID ? Number : oid === DATE_OID ? (v: string) => v : pg.types.getTypeParser(oid, format ?? 'text'),
       },
     })
+    // An idle pooled connection that Postgres drops (a restart, a failover, an admin terminating
+    // backends) is reported here; unhandled, it would crash the process. The pool discards that
+    // client and the next query opens a new one.
+    pool.on('error', (err) => opts.onIdleClientError?.(err))
     const root = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
     return { kind: 'postgres', root, close: () => root.destroy() }
   }
