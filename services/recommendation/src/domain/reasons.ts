@@ -14,6 +14,7 @@ export interface Explanation {
     | 'followed-users-engaged'
     | 'not-personalized'
     | 'similar-to-item'
+    | 'popular-in-segment'
   text: string
   itemIds?: string[]
   category?: string
@@ -74,6 +75,10 @@ export function followedUsersReason(count: number): Explanation {
     text: count === 1 ? 'Someone you follow engaged with this' : `${count} people you follow engaged with this`,
     userCount: count,
   }
+}
+
+export function segmentPopularReason(users: number): Explanation {
+  return { kind: 'popular-in-segment', text: `Popular with readers like you (${users} in your audience segment engaged with it)`, userCount: users }
 }
 
 export const notPersonalizedReason: Explanation = {

@@ -63,6 +63,7 @@ export const Explanation = Type.Object(
       Type.Literal('followed-users-engaged'),
       Type.Literal('not-personalized'),
       Type.Literal('similar-to-item'),
+      Type.Literal('popular-in-segment'),
     ]),
     text: Type.String({ description: 'A sentence to show as "why am I seeing this"' }),
     itemIds: Type.Optional(Type.Array(Type.String(), { description: 'The items behind it (e.g. what the user read)' })),

@@ -1,10 +1,11 @@
 import { type ItemFilterSpec, itemFilter } from '../domain/item-filter.ts'
 import { trendingWindows } from '../domain/popularity.ts'
-import { explainReason, followedAuthorReason, notPersonalizedReason } from '../domain/reasons.ts'
+import { explainReason, followedAuthorReason, notPersonalizedReason, segmentPopularReason } from '../domain/reasons.ts'
 import { userFollows } from '../store/follows-store.ts'
 import { userHistory } from '../store/interactions-store.ts'
 import { trendingItems } from '../store/popularity-store.ts'
 import { userPreferences } from '../store/preferences-store.ts'
+import { segmentPopularItems, userSegments } from '../store/segments-store.ts'
 import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
 
 export interface RecommendRequest {
@@ -79,6 +80,21 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
     candidates = rows
       .filter((r) => !excluded.has(r.itemId) && !seen.has(r.itemId) && allowed(r.itemId))
       .map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason('popular', r.itemId, undefined, ctx)] }))
+  }
+  // Cold start by audience: a user with no positive history and no chosen topics, but in segments
+  // (rule or learned, from profiling), first gets what their segments engage with.
+  const coldStart = !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0
+  if (personalized && coldStart) {
+    const segments = await userSegments(deps.db, req.userId)
+    if (segments.length > 0) {
+      const since = new Date(now - 30 * 86_400_000)
+      const popular = await segmentPopularItems(deps.db, segments, { limit: want + excluded.size, since })
+      const inSegment = popular
+        .filter((p) => !excluded.has(p.itemId) && allowed(p.itemId))
+        .map((p) => ({ itemId: p.itemId, score: p.score, reasons: [segmentPopularReason(p.users)] }))
+      const have = new Set(inSegment.map((c) => c.itemId))
+      candidates = [...inSegment, ...candidates.filter((c) => !have.has(c.itemId))]
+    }
   }
   if (personalized && followedAuthors.size > 0) {
     for (const c of candidates) {

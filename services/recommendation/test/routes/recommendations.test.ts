@@ -224,6 +224,20 @@ t.test('muted authors never appear; the non-personalized switch is honoured', as
   t.ok(plain.items.every((i) => i.reasons[0]?.kind === 'not-personalized'))
 })
 
+t.test('cold start: a new user in an audience segment first gets what the segment engages with', async (t) => {
+  const segmentId = '0193a6f0-4b1c-7c3e-9a51-2f6d8e1b7c99'
+  for (const userId of ['reader-1', 'reader-4', 'reader-7', 'fresh-user'])
+    await publish('profiles', 'segment.membership-changed', userId, { segmentId, userId, change: 'joined' })
+  await waitFor(async () => (await db.selectFrom('userSegments').select('userId').where('segmentId', '=', segmentId).execute()).length === 4, {
+    timeoutMs: 30_000,
+    what: 'segment memberships applied',
+  })
+  const s = await slate('/v1/users/fresh-user/recommendations?count=5&explore=0&diversity=0')
+  t.equal(s.items.length, 5)
+  t.equal(s.items[0]?.reasons[0]?.kind, 'popular-in-segment')
+  t.ok(s.items.filter((i) => i.item.categories.includes('tech')).length >= 4, 'the segment reads tech')
+})
+
 t.test('the feed blends followed authors and the network, explained per item', async (t) => {
   await interact('socialite', { type: 'follow', targetType: 'author', targetId: 'sport-writer-1' })
   await interact('socialite', { type: 'follow', targetType: 'user', targetId: 'reader-7' })
