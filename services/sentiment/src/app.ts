@@ -17,6 +17,7 @@ import { SpikeAlertList } from './schemas/alerts.ts'
 import { SentimentResponse } from './schemas/analysis.ts'
 import { ReplyGuidanceResponse } from './schemas/reply-guidance.ts'
 import { eraseUser } from './store/erase-user.ts'
+import { exportUser } from './store/privacy-export-store.ts'
 
 /** Builds the definition around a model loader (the committed model by default; loaded once, on first use). */
 export function sentimentService(load: () => SentimentModel = loadCommittedModel): ServiceDefinition<SentimentDb, SentimentConfig> {
@@ -54,7 +55,7 @@ export function sentimentService(load: () => SentimentModel = loadCommittedModel
       const deps = { model: getModel(), record, clock: ctx.clock }
       return [itemsConsumer(deps), commentsConsumer(deps)]
     },
-    privacy: { erase: eraseUser },
+    privacy: { erase: eraseUser, export: exportUser },
   }
 }
 

@@ -36,16 +36,22 @@ function letterCounts(text: string): { letters: number; latin: number } {
  * names the language of texts that are mostly not such words, or not in Latin script.
  */
 export function detectLanguage(text: string, tokens: readonly Token[], englishWords: ReadonlySet<string>): LanguageGuess {
-  const words = tokens.filter((t) => t.kind === 'word').map((t) => t.norm)
+  let words = 0
+  let inList = 0
+  for (const t of tokens) {
+    if (t.kind !== 'word') continue
+    words++
+    if (englishWords.has(t.norm)) inList++
+  }
   const { letters, latin } = letterCounts(text)
   if (letters > 0 && latin / letters < 0.5) {
     const lang = franc(text, { minLength: 1 })
     return { language: lang === 'eng' ? 'und' : lang, english: false }
   }
-  if (words.length === 0) return { language: 'und', english: true }
-  const known = words.filter((w) => englishWords.has(w)).length / words.length
+  if (words === 0) return { language: 'und', english: true }
+  const known = inList / words
   if (known >= 0.5) return { language: 'eng', english: true }
-  if (words.length < 3) return { language: 'und', english: true }
+  if (words < 3) return { language: 'und', english: true }
   const lang = franc(text, { minLength: 3 })
   if (lang === 'eng' || lang === 'und' || known >= 0.34) return { language: lang === 'und' ? 'und' : 'eng', english: true }
   return { language: lang, english: false }

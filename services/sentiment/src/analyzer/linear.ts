@@ -44,17 +44,51 @@ export function argmax(p: ArrayLike<number>): number {
   return best
 }
 
-/** Two heads over the same features as one (columns of `a`, then of `b`): one weight row read per feature instead of two. */
-export function fuseHeads(a: LinearHead, b: LinearHead): LinearHead {
-  if (a.dim !== b.dim) throw new Error('heads of different dimensions')
-  const C = a.classes + b.classes
-  const weights = new Float32Array(a.dim * C)
-  for (let f = 0; f < a.dim; f++) {
-    weights.set(a.weights.subarray(f * a.classes, (f + 1) * a.classes), f * C)
-    weights.set(b.weights.subarray(f * b.classes, (f + 1) * b.classes), f * C + a.classes)
+/**
+ * Heads fused and kept as int8 (`w = q[f·C + c] · scale[c]`, each head with its own scale): one
+ * byte per weight, so the rows a text touches stay in cache (2^17 × 10 weights: 1.3 MB, not 5.2).
+ */
+export interface QuantizedHead {
+  classes: number
+  dim: number
+  q: Int8Array
+  scale: Float64Array
+  bias: Float64Array
+}
+
+/** Fuses heads (columns of each in turn) into one int8 head; each head's scale is max |w| / 127, as in the weights file. */
+export function quantizeHeads(heads: readonly LinearHead[]): QuantizedHead {
+  const dim = heads[0]?.dim ?? 0
+  const C = heads.reduce((n, h) => n + h.classes, 0)
+  const q = new Int8Array(dim * C)
+  const scale = new Float64Array(C)
+  const bias = new Float64Array(C)
+  let col = 0
+  for (const h of heads) {
+    if (h.dim !== dim) throw new Error('heads of different dimensions')
+    let max = 0
+    for (const w of h.weights) max = Math.max(max, Math.abs(w))
+    const s = max > 0 ? max / 127 : 1
+    for (let f = 0; f < dim; f++) for (let c = 0; c < h.classes; c++) q[f * C + col + c] = Math.round((h.weights[f * h.classes + c] as number) / s)
+    for (let c = 0; c < h.classes; c++) {
+      scale[col + c] = s
+      bias[col + c] = h.bias[c] as number
+    }
+    col += h.classes
   }
-  const bias = new Float32Array(C)
-  bias.set(a.bias)
-  bias.set(b.bias, a.classes)
-  return { classes: C, dim: a.dim, weights, bias }
+  return { classes: C, dim, q, scale, bias }
+}
+
+/** scores[c] = bias[c] + scale[c] · Σ_k value[k] · q[index[k], c]. */
+export function quantizedScores(head: QuantizedHead, x: SparseVector, out = new Float64Array(head.classes)): Float64Array {
+  const C = head.classes
+  const q = head.q
+  out.fill(0)
+  for (let k = 0; k < x.index.length; k++) {
+    const base = (x.index[k] as number) * C
+    const v = x.value[k] as number
+    for (let c = 0; c < C; c++) out[c] = (out[c] as number) + v * (q[base + c] as number)
+  }
+  for (let c = 0; c < C; c++) out[c] = (head.bias[c] as number) + (head.scale[c] as number) * (out[c] as number)
+  return out
 }

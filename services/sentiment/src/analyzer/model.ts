@@ -1,6 +1,6 @@
 import { type FeatureOptions, featureDimension } from './features.ts'
 import { EmotionLabels, Polarities } from './labels.ts'
-import { fuseHeads, type LinearHead } from './linear.ts'
+import { type LinearHead, type QuantizedHead, quantizeHeads } from './linear.ts'
 import type { Lexicon } from './rules.ts'
 
 /** Everything the analyzer needs: feature options, the two heads, the lexicon and the English word list. */
@@ -8,8 +8,8 @@ export interface SentimentModel {
   features: FeatureOptions
   polarity: LinearHead
   emotion: LinearHead
-  /** Both heads fused (polarity columns first), what the analyzer scores with. */
-  fused: LinearHead
+  /** Both heads fused (polarity columns first) as int8, what the analyzer scores with. */
+  fused: QuantizedHead
   lexicon: Lexicon
   englishWords: ReadonlySet<string>
   blend: RuleBlend
@@ -106,7 +106,7 @@ export function decodeModel(weights: WeightsFile, lexicon: LexiconFile): Sentime
     meta: weights.meta,
     polarity,
     emotion,
-    fused: fuseHeads(polarity, emotion),
+    fused: quantizeHeads([polarity, emotion]),
     lexicon: new Map(Object.entries(lexicon.valence)),
     englishWords: new Set(lexicon.englishWords),
   }

@@ -31,9 +31,15 @@ function isUpperWord(s: string): boolean {
   return s.length >= 2 && HAS_UPPER.test(s) && !HAS_LOWER.test(s)
 }
 
+/** Whether a code unit repeats three times in a row (the cheap test before the regular expression). */
+function hasTriple(s: string): boolean {
+  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) === s.charCodeAt(i - 1) && s.charCodeAt(i) === s.charCodeAt(i - 2)) return true
+  return false
+}
+
 /** Squeezes a letter repeated 3+ times to two ("soooo" → "soo", "goooood" → "good"). */
 export function squeeze(word: string): string {
-  return word.replace(ELONGATED, '$1$1')
+  return hasTriple(word) ? word.replace(ELONGATED, '$1$1') : word
 }
 
 /**
@@ -52,7 +58,8 @@ export function tokenize(text: string): Token[] {
   return raw.map(({ kind, text: t }) => {
     if (kind === 'word' || kind === 'hashtag') {
       const body = kind === 'hashtag' ? t.slice(1) : t
-      const lower = body.toLowerCase().replace(/’/g, "'")
+      const lowered = body.toLowerCase()
+      const lower = lowered.includes('’') ? lowered.replaceAll('’', "'") : lowered
       const norm = squeeze(lower)
       return { kind, norm, caps: shouting && isUpperWord(body), elongated: norm !== lower }
     }

@@ -2,14 +2,17 @@ import { EventTypes, ItemUpserted, type ItemUpsertedData, Topics } from '@attune
 import type { ConsumerDefinition } from '@attune/kit'
 import type { SentimentModel } from '../analyzer/model.ts'
 import type { SentimentDb } from '../db.ts'
-import type { ScoredText } from '../domain/buckets.ts'
-import { scorePost } from '../domain/score-texts.ts'
-import { upsertItems } from '../store/items-store.ts'
-import { type RecordDeps, recordScores } from './record-scores.ts'
+import { postTextId, scorePost } from '../domain/score-texts.ts'
+import { itemsByIds, upsertItems } from '../store/items-store.ts'
+import { type RecordDeps, rescoreTexts } from './record-scores.ts'
+
+type Item = ItemUpsertedData['item']
 
 /**
  * Follows the catalog on `attune.items`: keeps each item's author and topics (so comments count
- * for them) and scores new posts (items of type `post` with text) once, when they are created.
+ * for them) and scores posts (items of type `post` with text) when they are created and again when
+ * they are edited; an edit replaces the post's score in the aggregates. An update older than the
+ * catalog copy already kept (events can arrive out of order) is not scored.
  */
 export function itemsConsumer(deps: { model: SentimentModel; record: (now: Date) => RecordDeps; clock: () => Date }): ConsumerDefinition<SentimentDb> {
   return {
@@ -18,18 +21,22 @@ export function itemsConsumer(deps: { model: SentimentModel; record: (now: Date)
     types: [EventTypes.itemUpserted.type],
     schema: ItemUpserted,
     async handle(trx, events) {
-      const upserts = events.map((e) => e.data as ItemUpsertedData)
+      const items = events.map((e) => (e.data as ItemUpsertedData).item)
       await upsertItems(
         trx,
-        upserts.map(({ item }) => ({ itemId: item.itemId, authorId: item.author, topics: item.categories, updatedAt: new Date(item.updatedAt) })),
+        items.map((item) => ({ itemId: item.itemId, authorId: item.author, topics: item.categories, updatedAt: new Date(item.updatedAt) })),
       )
-      const posts: ScoredText[] = []
-      for (const { item, created } of upserts) {
-        if (!created || item.type !== 'post') continue
-        const s = scorePost(deps.model, item)
-        if (s) posts.push(s)
+      const posts = new Map<string, Item>()
+      for (const item of items) {
+        const seen = posts.get(item.itemId)
+        if (item.type === 'post' && (!seen || Date.parse(seen.updatedAt) <= Date.parse(item.updatedAt))) posts.set(item.itemId, item)
       }
-      await recordScores(trx, posts, deps.record(deps.clock()))
+      if (posts.size === 0) return
+      const kept = await itemsByIds(trx, [...posts.keys()])
+      const edits = [...posts.values()]
+        .filter((item) => kept.get(item.itemId)?.updatedAt.getTime() === Date.parse(item.updatedAt))
+        .map((item) => ({ textId: postTextId(item.itemId), scored: scorePost(deps.model, item) }))
+      await rescoreTexts(trx, edits, deps.record(deps.clock()))
     },
   }
 }

@@ -38,9 +38,7 @@ function keysOf(t: ScoredText): [Dimension, string][] {
   return out
 }
 
-/** Folds scored texts into one increment per (dimension, key, 15-minute bucket), in key order (so concurrent writers lock rows in the same order). */
-export function bucketIncrements(texts: readonly ScoredText[]): BucketIncrement[] {
-  const acc = new Map<string, BucketIncrement>()
+function fold(acc: Map<string, BucketIncrement>, texts: readonly ScoredText[], sign: 1 | -1): void {
   for (const t of texts) {
     const bucket = bucketStart(t.at)
     for (const [dimension, key] of keysOf(t)) {
@@ -50,11 +48,32 @@ export function bucketIncrements(texts: readonly ScoredText[]): BucketIncrement[
         inc = { dimension, key, bucket, total: 0, negative: 0, neutral: 0, positive: 0, compoundSum: 0, emotions: {} }
         acc.set(id, inc)
       }
-      inc.total++
-      inc[t.label]++
-      inc.compoundSum += t.compound
-      inc.emotions[t.emotion] = (inc.emotions[t.emotion] ?? 0) + 1
+      inc.total += sign
+      inc[t.label] += sign
+      inc.compoundSum += sign * t.compound
+      inc.emotions[t.emotion] = (inc.emotions[t.emotion] ?? 0) + sign
     }
   }
+}
+
+function inKeyOrder(acc: Map<string, BucketIncrement>): BucketIncrement[] {
   return [...acc.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, v]) => v)
+}
+
+/** Folds scored texts into one increment per (dimension, key, 15-minute bucket), in key order (so concurrent writers lock rows in the same order). */
+export function bucketIncrements(texts: readonly ScoredText[]): BucketIncrement[] {
+  const acc = new Map<string, BucketIncrement>()
+  fold(acc, texts, 1)
+  return inKeyOrder(acc)
+}
+
+/**
+ * What replacing scores changes in the buckets: `removed` counted out, `added` counted in, in key
+ * order (a rescored post whose label, emotion, topics or author changed moves its counts).
+ */
+export function bucketDeltas(removed: readonly ScoredText[], added: readonly ScoredText[]): BucketIncrement[] {
+  const acc = new Map<string, BucketIncrement>()
+  fold(acc, removed, -1)
+  fold(acc, added, 1)
+  return inKeyOrder(acc)
 }

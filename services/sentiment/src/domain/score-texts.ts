@@ -34,6 +34,11 @@ export function scoreComment(model: SentimentModel, c: Comment, at: Date, item: 
   }
 }
 
+/** The text id of a post's score (one per item: an edit replaces it). */
+export function postTextId(itemId: string): string {
+  return `post:${itemId}`.slice(0, 128)
+}
+
 /** Scores a social post from the catalog (title and text); undefined when it has no text or is not English. */
 export function scorePost(model: SentimentModel, item: Item): ScoredText | undefined {
   const text = [item.title, item.text].filter((s) => s).join('\n')
@@ -41,7 +46,7 @@ export function scorePost(model: SentimentModel, item: Item): ScoredText | undef
   const a = analyze(model, text)
   if (!a.polarity || !a.emotion) return undefined
   return {
-    textId: `post:${item.itemId}`.slice(0, 128),
+    textId: postTextId(item.itemId),
     source: 'post',
     userId: null,
     itemId: item.itemId,

@@ -18,6 +18,7 @@ export function aggregateRoutes(app: ServiceApp, ctx: ServiceContext<SentimentDb
     app.get(
       `/v1/sentiment/${p.path}/:id`,
       {
+        config: { scope: 'admin' },
         schema: {
           operationId: p.operationId,
           tags: ['aggregates'],

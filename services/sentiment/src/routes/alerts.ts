@@ -7,6 +7,7 @@ export function alertRoutes(app: ServiceApp, ctx: ServiceContext<SentimentDb>) {
   app.get(
     '/v1/sentiment/alerts',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'listSentimentAlerts',
         tags: ['alerts'],

@@ -1,4 +1,4 @@
-import { problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { errors, problemResponses, ref, type ServiceApp } from '@attune/kit'
 import { analyze } from '../analyzer/analyze.ts'
 import type { SentimentModel } from '../analyzer/model.ts'
 import { SentimentRequest, SentimentResponse } from '../schemas/analysis.ts'
@@ -7,6 +7,7 @@ export function analyzeRoutes(app: ServiceApp, deps: { model: SentimentModel }) 
   app.post(
     '/v1/sentiment',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'analyzeSentiment',
         tags: ['sentiment'],
@@ -19,8 +20,10 @@ export function analyzeRoutes(app: ServiceApp, deps: { model: SentimentModel }) 
       },
     },
     async (request) => {
-      const texts = request.body.texts ?? (request.body.text === undefined ? [] : [request.body.text])
-      return { results: texts.map((t) => analyze(deps.model, t)) }
+      const { text, texts } = request.body
+      if (text !== undefined && texts !== undefined) throw errors.invalid('/texts', 'must not be sent with text: send one text or a batch')
+      if (text === undefined && texts === undefined) throw errors.invalid('/text', 'is required (or texts, for a batch)')
+      return { results: (texts ?? [text as string]).map((t) => analyze(deps.model, t)) }
     },
   )
 }

@@ -12,6 +12,7 @@ export function replyGuidanceRoutes(app: ServiceApp, ctx: ServiceContext<Sentime
   app.post(
     '/v1/sentiment/reply-guidance',
     {
+      config: { scope: 'admin' },
       schema: {
         operationId: 'getReplyGuidance',
         tags: ['sentiment'],

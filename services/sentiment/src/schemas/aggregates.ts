@@ -4,6 +4,7 @@ export const AggregateQuery = Type.Object(
   {
     window: Type.Union([Type.Literal('1h'), Type.Literal('24h'), Type.Literal('7d'), Type.Literal('30d')], {
       default: '24h',
+      examples: ['1h'],
       description: 'How far back, ending now; the series steps by 15 min (1h), 1 h (24h), 6 h (7d) or 1 day (30d)',
     }),
   },
@@ -11,7 +12,10 @@ export const AggregateQuery = Type.Object(
 )
 export type AggregateQuery = Static<typeof AggregateQuery>
 
-export const AggregateParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'Item, author or user id, or topic' }) })
+export const AggregateParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 128, description: 'Item, author or user id, or topic', examples: ['article-7'] }) },
+  { additionalProperties: false },
+)
 
 const Counts = {
   total: Type.Integer({ minimum: 0, description: 'Scored texts' }),

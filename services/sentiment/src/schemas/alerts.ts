@@ -2,9 +2,9 @@ import { type Static, Type } from 'typebox'
 
 export const AlertsQuery = Type.Object(
   {
-    dimension: Type.Optional(Type.Union([Type.Literal('item'), Type.Literal('topic')])),
-    key: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    dimension: Type.Optional(Type.Union([Type.Literal('item'), Type.Literal('topic')], { description: 'Only alerts on items, or on topics' })),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only alerts on this item id or topic', examples: ['billing'] })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Most alerts returned, newest first', examples: [20] }),
   },
   { additionalProperties: false },
 )

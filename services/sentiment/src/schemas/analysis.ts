@@ -74,9 +74,9 @@ export const SentimentRequest = Type.Object(
   },
   {
     additionalProperties: false,
-    minProperties: 1,
-    maxProperties: 1,
-    description: 'Either `text` (one) or `texts` (a batch)',
+    // "Exactly one of" is checked by the route, so the problem names the field (a JSON Schema
+    // min/maxProperties or oneOf error would point at the whole body).
+    description: 'Either `text` (one) or `texts` (a batch), not both',
     examples: [{ text: "Still NOT fixed after 3 weeks. I can't believe this 😡" }, { texts: ['love it!!! 😍', 'meh'] }],
   },
 )

@@ -1,8 +1,18 @@
 import type { Kysely } from 'kysely'
 import type { SentimentDb, SpikeAlertsTable } from '../db.ts'
 
-export async function insertAlert(db: Kysely<SentimentDb>, alert: SpikeAlertsTable): Promise<void> {
-  await db.insertInto('spikeAlerts').values(alert).execute()
+/**
+ * Stores an alert unless one exists for the same key and window (another replica raised it first;
+ * the unique index waits for its transaction). True when this call stored it and so may publish it.
+ */
+export async function insertAlert(db: Kysely<SentimentDb>, alert: SpikeAlertsTable): Promise<boolean> {
+  const row = await db
+    .insertInto('spikeAlerts')
+    .values(alert)
+    .onConflict((oc) => oc.columns(['dimension', 'key', 'windowStart']).doNothing())
+    .returning('alertId')
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** Whether an alert on this key was raised at or after `since` (the cooldown). */

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { SentimentDb } from '../db.ts'
 import type { BucketIncrement, Dimension } from '../domain/buckets.ts'
 
-/** Adds increments to the 15-minute buckets (emotion counts merged key by key). */
+/** Adds increments (negative ones too, for rescored texts) to the 15-minute buckets; emotion counts merge key by key and a count that reaches 0 is dropped. */
 export async function addBuckets(db: Kysely<SentimentDb>, increments: readonly BucketIncrement[]): Promise<void> {
   for (let i = 0; i < increments.length; i += 1000) {
     await db
@@ -18,7 +18,7 @@ export async function addBuckets(db: Kysely<SentimentDb>, increments: readonly B
           emotions: sql<string>`(select coalesce(jsonb_object_agg(k, v), '{}'::jsonb) from (
             select k, sum(v::int) as v from (
               select * from jsonb_each_text(sentiment_buckets.emotions) union all select * from jsonb_each_text(excluded.emotions)
-            ) as e(k, v) group by k) as s)`,
+            ) as e(k, v) group by k having sum(v::int) <> 0) as s)`,
         })),
       )
       .execute()

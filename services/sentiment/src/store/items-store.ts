@@ -4,9 +4,15 @@ import type { ItemsTable, SentimentDb } from '../db.ts'
 /** Keeps the latest author and topics of catalog items (an older update never overwrites a newer one). */
 export async function upsertItems(db: Kysely<SentimentDb>, items: readonly ItemsTable[]): Promise<void> {
   if (items.length === 0) return
+  // One row per item: Postgres refuses an upsert that touches the same row twice in one statement.
+  const latest = new Map<string, ItemsTable>()
+  for (const item of items) {
+    const seen = latest.get(item.itemId)
+    if (!seen || seen.updatedAt <= item.updatedAt) latest.set(item.itemId, item)
+  }
   await db
     .insertInto('items')
-    .values([...items])
+    .values([...latest.values()])
     .onConflict((oc) =>
       oc
         .column('itemId')

@@ -18,3 +18,33 @@ export async function insertScoredTexts(db: Kysely<SentimentDb>, texts: readonly
 export async function scoredTextsOfUser(db: Kysely<SentimentDb>, userId: string) {
   return db.selectFrom('scoredTexts').selectAll().where('userId', '=', userId).orderBy('at', 'desc').execute()
 }
+
+/** Stored scores of these text ids, locked until the transaction ends (a rescore reads, then replaces them). */
+export async function scoredTextsForUpdate(db: Kysely<SentimentDb>, textIds: readonly string[]): Promise<ScoredText[]> {
+  if (textIds.length === 0) return []
+  const rows = await db
+    .selectFrom('scoredTexts')
+    .select(['textId', 'source', 'userId', 'itemId', 'authorId', 'topics', 'label', 'compound', 'emotion', 'at'])
+    .where('textId', 'in', [...textIds])
+    .orderBy('textId')
+    .forUpdate()
+    .execute()
+  return rows.map((r) => ({ ...r, emotion: r.emotion as ScoredText['emotion'] }))
+}
+
+/** Replaces the scores of stored texts (same ids). */
+export async function updateScoredTexts(db: Kysely<SentimentDb>, texts: readonly ScoredText[]): Promise<void> {
+  for (const t of texts) {
+    const { textId, ...rest } = t
+    await db.updateTable('scoredTexts').set(rest).where('textId', '=', textId).execute()
+  }
+}
+
+/** Deletes stored texts (a post edited into another language or emptied). */
+export async function deleteScoredTexts(db: Kysely<SentimentDb>, textIds: readonly string[]): Promise<void> {
+  if (textIds.length === 0) return
+  await db
+    .deleteFrom('scoredTexts')
+    .where('textId', 'in', [...textIds])
+    .execute()
+}

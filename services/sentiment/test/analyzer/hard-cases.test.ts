@@ -14,7 +14,26 @@ t.test('negation flips what follows, within its clause', async (t) => {
   t.equal(polarity('This is not bad at all, actually pretty decent.'), 'positive')
   t.equal(polarity('Never been so disappointed in a product'), 'negative', '"never so" intensifies')
   t.ok(analyze(model, 'This is not good').cues.negation)
-  t.notOk(analyze(model, 'Not now. I love it').cues.negation && polarity('Not now. I love it') !== 'positive', 'scope ends at the full stop')
+  t.equal(polarity('Not now. I love it'), 'positive', 'scope ends at the full stop')
+  t.equal(polarity('No, I love it'), 'positive', 'scope ends at the comma')
+})
+
+t.test('a negated negative with nothing negative left is not negative (litotes)', async (t) => {
+  for (const text of ["I don't hate it", 'not bad', "can't complain", "it's not terrible", "I'm not unhappy"]) {
+    const a = analyze(model, text)
+    t.not(a.polarity?.label, 'negative', text)
+    t.ok((a.polarity?.compound ?? -1) > 0, `${text}: leans positive`)
+    t.equal(a.emotion?.label, 'neutral', `${text}: no anger`)
+  }
+  t.equal(polarity("I don't hate it, I despise it"), 'negative', 'a negative word left keeps it negative')
+  t.equal(polarity('Not bad, but the price is awful'), 'negative')
+  t.equal(polarity("I don't hate it 😡"), 'negative', 'an angry emoji keeps it negative')
+  t.equal(polarity('this is not good'), 'negative', 'a negated positive is still negative')
+})
+
+t.test('social slang', async (t) => {
+  for (const text of ['this update is trash', 'the new update is garbage tbh', 'this is so cringe']) t.equal(polarity(text), 'negative', text)
+  for (const text of ['ngl this slaps', 'this is fire 🔥', 'such a banger']) t.equal(polarity(text), 'positive', text)
 })
 
 t.test('emoji and emoticons carry sentiment and emotion on their own', async (t) => {

@@ -1,6 +1,9 @@
 import t from 'tap'
 import { analyze } from '../../src/analyzer/analyze.ts'
+import { extractFeatures } from '../../src/analyzer/features.ts'
+import { quantizedScores, scoresOf } from '../../src/analyzer/linear.ts'
 import { decodeModel, encodeWeights, type LexiconFile } from '../../src/analyzer/model.ts'
+import { tokenize } from '../../src/analyzer/tokenize.ts'
 import { parseGoEmotions } from '../../src/training/goemotions.ts'
 import { englishWordList, trainHeads, vectorize } from '../../src/training/train.ts'
 
@@ -25,7 +28,12 @@ t.test('a trained model survives the save/load round trip and training is seeded
   const xs = vectorize(examples, lexicon, features)
   const heads = trainHeads(examples, xs, options)
   const again = trainHeads(examples, xs, options)
-  t.same(Array.from(heads.emotion.weights.slice(0, 64)), Array.from(again.emotion.weights.slice(0, 64)), 'same seed, same weights')
+  t.ok(
+    heads.emotion.weights.some((w) => w !== 0),
+    'training moved the weights',
+  )
+  t.same(Array.from(heads.emotion.weights), Array.from(again.emotion.weights), 'same seed, same emotion weights')
+  t.same(Array.from(heads.polarity.weights), Array.from(again.polarity.weights), 'same seed, same polarity weights')
   const meta = { trainedOn: 'fixture', seed: 7, command: 'fixture', dev: { polarityMacroF1: 0, emotionMacroF1: 0 } }
   const lexiconFile: LexiconFile = {
     format: 'attune-sentiment-lexicon',
@@ -40,4 +48,14 @@ t.test('a trained model survives the save/load round trip and training is seeded
   t.equal(analyze(model, 'I love this so much')?.polarity?.label, 'positive')
   t.equal(analyze(model, 'this is awful and I hate it')?.polarity?.label, 'negative')
   t.throws(() => decodeModel({ ...file, version: 2 }, lexiconFile), /version 1/)
+  // The analyzer scores with both heads fused as int8: the same scores as the decoded float heads.
+  const text = 'what a great day, I love this'
+  const x = extractFeatures(text, tokenize(text), model.lexicon, features).vector
+  const fused = Array.from(quantizedScores(model.fused, x))
+  const separate = [...scoresOf(model.polarity, x), ...scoresOf(model.emotion, x)]
+  t.equal(fused.length, 10)
+  t.ok(
+    fused.every((v, i) => Math.abs(v - (separate[i] as number)) < 1e-4),
+    `fused int8 scores ${fused.map((v) => v.toFixed(4))} = head scores ${separate.map((v) => v.toFixed(4))}`,
+  )
 })

@@ -120,6 +120,50 @@ t.test('posts and comments are scored, published and aggregated', async (t) => {
   t.equal(scored((d) => d.textId === ids.love).length, 1, 'a redelivered comment is published once')
 })
 
+t.test('an edited post is rescored: its score is replaced, not added', async (t) => {
+  const at = now().toISOString()
+  const item = (text: string, updatedAt: string) => ({
+    itemId: 'post-2',
+    type: 'post',
+    title: null,
+    text,
+    url: null,
+    categories: ['launch'],
+    tags: [],
+    author: 'brand',
+    language: 'en',
+    publishedAt: at,
+    expiresAt: null,
+    hidden: false,
+    properties: {},
+    createdAt: at,
+    updatedAt,
+  })
+  await publish('items', EventTypes.itemUpserted.type, 'post-2', { item: item('We are thrilled to launch this, thank you all! 🎉', at), created: true })
+  await waitFor(async () => (await get('/v1/sentiment/items/post-2?window=1h')).positive === 1 || undefined, { timeoutMs: 20_000, what: 'the post scored' })
+  const later = new Date(Date.parse(at) + 1000).toISOString()
+  await publish('items', EventTypes.itemUpserted.type, 'post-2', {
+    item: item('Update: the launch is cancelled. We are sorry, this is a terrible failure on our part.', later),
+    created: false,
+  })
+  const edited = await waitFor(
+    async () => {
+      const x = await get('/v1/sentiment/items/post-2?window=1h')
+      return x.negative === 1 ? x : undefined
+    },
+    { timeoutMs: 20_000, what: 'the edit rescored' },
+  )
+  t.match(edited, { total: 1, positive: 0, negative: 1 })
+  const events = await waitFor(
+    () => {
+      const x = scored((d) => d.textId === 'post:post-2')
+      return x.length >= 2 ? x : undefined
+    },
+    { timeoutMs: 20_000, what: 'both scores published' },
+  )
+  t.match(events, [{ label: 'positive' }, { label: 'negative' }], 'published when created and when edited')
+})
+
 t.test('a burst of negative comments on an item raises one spike alert', async (t) => {
   await comment('dan', 'hot-item', 'Nice article, thanks!')
   const angry = [
@@ -149,6 +193,9 @@ t.test('a burst of negative comments on an item raises one spike alert', async (
 
 t.test('erasure deletes the user’s scored texts and aggregates, keeps anonymous counts, and confirms', async (t) => {
   t.equal((await db.selectFrom('scoredTexts').select('textId').where('userId', '=', 'ann').execute()).length, 1)
+  const exported = (await sentiment.privacy?.export?.(db, 'ann')) as { scoredTexts: Record<string, unknown>[]; aggregates: { total: number }[] }
+  t.match(exported, { userId: 'ann', scoredTexts: [{ source: 'comment', itemId: 'post-1', label: 'positive', emotion: 'joy' }], aggregates: [{ total: 1 }] })
+  t.notOk(JSON.stringify(exported).includes('works great'), 'the export has scores, not texts (none are stored)')
   const requestId = randomUUID()
   await publish('privacy', EventTypes.erasureRequested.type, 'ann', { requestId, userId: 'ann' })
   await waitFor(() => seen.find((e) => e.type === 'privacy.erasure-completed' && (e.data as { requestId: string }).requestId === requestId), {
@@ -158,4 +205,5 @@ t.test('erasure deletes the user’s scored texts and aggregates, keeps anonymou
   t.equal((await db.selectFrom('scoredTexts').select('textId').where('userId', '=', 'ann').execute()).length, 0)
   t.match(await get('/v1/sentiment/users/ann?window=30d'), { total: 0 })
   t.match(await get('/v1/sentiment/items/post-1?window=1h'), { total: 3 }, 'item counts hold no user id and stay')
+  t.match(await sentiment.privacy?.export?.(db, 'ann'), { scoredTexts: [], aggregates: [] }, 'nothing left to export')
 })

@@ -49,9 +49,11 @@ t.test('bad input is a 4xx problem naming the field', async (t) => {
     [{ texts: Array.from({ length: 1001 }, () => 'ok') }, 400, '/texts'],
     [{ texts: ['fine', 42] }, 400, '/texts/1'],
     [{ text: 42 }, 400, '/text'],
-    [{}, 400, undefined],
-    [{ text: 'a', texts: ['b'] }, 400, undefined],
-    [{ text: 'a', extra: true }, 400, undefined],
+    [{}, 400, '/text'],
+    [{ text: 'a', texts: ['b'] }, 400, '/texts'],
+    [{ text: 'a', extra: true }, 400, '/extra'],
+    [{ texts: 'not a list' }, 400, '/texts'],
+    [[], 400, undefined],
     [{ text: 'x'.repeat(10_001) }, 400, '/text'],
   ]
   for (const [payload, status, field] of cases) {
@@ -97,6 +99,35 @@ t.test('reply guidance: emotion, tone and a template reply, marked as such', asy
     payload: { text: 'I miss my dog so much, he passed away yesterday 😢' },
   })
   t.match(sad.json(), { emotion: 'sadness', tone: 'empathetic', userMood: null })
-  const bad = await app.inject({ method: 'POST', url: '/v1/sentiment/reply-guidance', headers: asAdmin, payload: { text: 'x', userId: 'has space' } })
-  t.equal(bad.statusCode, 400)
+  for (const [payload, field] of [
+    [{ text: 'x', userId: 'has space' }, '/userId'],
+    [{}, '/text'],
+    [{ text: 42 }, '/text'],
+    [{ text: 'x'.repeat(10_001) }, '/text'],
+  ] as const) {
+    const bad = await app.inject({ method: 'POST', url: '/v1/sentiment/reply-guidance', headers: asAdmin, payload })
+    t.equal(bad.statusCode, 400, JSON.stringify(payload).slice(0, 60))
+    t.ok(
+      bad.json().errors.some((e: { field: string }) => e.field === field),
+      `names ${field}`,
+    )
+  }
+})
+
+t.test('aggregates and alerts: bad query strings name the parameter', async (t) => {
+  for (const [url, field] of [
+    ['/v1/sentiment/items/x?window=2h', '/window'],
+    ['/v1/sentiment/items/x?since=1', '/since'],
+    ['/v1/sentiment/alerts?limit=0', '/limit'],
+    ['/v1/sentiment/alerts?dimension=user', '/dimension'],
+  ] as const) {
+    const r = await app.inject({ url, headers: asAdmin })
+    t.equal(r.statusCode, 400, url)
+    t.match(r.headers['content-type'], /application\/problem\+json/)
+    t.ok(
+      r.json().errors.some((e: { field: string }) => e.field === field),
+      `${url} names ${field}`,
+    )
+  }
+  t.match((await app.inject({ url: '/v1/sentiment/items/nothing-here', headers: asAdmin })).json(), { total: 0, averageCompound: null, window: '24h' })
 })
