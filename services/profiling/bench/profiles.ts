@@ -56,7 +56,10 @@ try {
   })
   const endToEndMs = Date.now() - started
   if (ingest.non2xx > 0 || ingest.errors > 0) exitCode = 1
-  const counted = Number((await client.query('select coalesce(sum(count), 0)::int as n from profiling.profile_daily_counts')).rows[0].n)
+  const counted = Number(
+    (await client.query(`select coalesce(sum(e.value::int8), 0)::int as n from profiling.profiles p, jsonb_each_text(p.traits) e where left(e.key, 2) = 'd:'`))
+      .rows[0].n,
+  )
   if (counted !== total) {
     exitCode = 1
     process.stderr.write(`traits count ${counted} events, expected ${total}\n`)

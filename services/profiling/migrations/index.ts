@@ -6,6 +6,7 @@ import * as createPrivacyRequests from './0004-create-privacy-requests.ts'
 import * as createSegments from './0005-create-segments.ts'
 import * as createProfileReadFunction from './0006-create-profile-read-function.ts'
 import * as leaveRoomForAggregateUpdates from './0007-leave-room-for-aggregate-updates.ts'
+import * as oneTraitRowPerProfile from './0008-one-trait-row-per-profile.ts'
 
 /** This service's migrations in the order they run (by name). */
 export const migrations: MigrationSet = {
@@ -16,4 +17,5 @@ export const migrations: MigrationSet = {
   '0005-create-segments': createSegments,
   '0006-create-profile-read-function': createProfileReadFunction,
   '0007-leave-room-for-aggregate-updates': leaveRoomForAggregateUpdates,
+  '0008-one-trait-row-per-profile': oneTraitRowPerProfile,
 }

@@ -33,36 +33,10 @@ export interface ProfilesTable {
   firstSeen: Date | null
   lastSeen: Date | null
   updatedAt: ColumnType<Date, Date | undefined, Date>
-}
-
-export interface ProfileDailyCountsTable {
-  userId: string
-  /** yyyy-mm-dd (UTC). */
-  day: ColumnType<string, string, string>
-  eventType: string
-  count: number
-}
-
-export interface ProfileAffinitiesTable {
-  userId: string
-  kind: string
-  value: string
-  /** Weight as of `asOf`; decays with a half-life when read. */
-  weight: number
-  asOf: Date
-}
-
-export interface ProfileHoursTable {
-  userId: string
-  /** 0 = Monday 00:00 UTC … 167 = Sunday 23:00 UTC. */
-  hourOfWeek: number
-  count: number
-}
-
-export interface ProfileLanguagesTable {
-  userId: string
-  language: string
-  count: number
+  /** Computed-trait aggregates (migration 0008; written by `profile_traits_add`; see `TraitDocument`). */
+  traits: ColumnType<Record<string, number>, string | undefined, string>
+  /** The time the `a:` weights in `traits` are as of. */
+  affinitiesAsOf: Date | null
 }
 
 export interface ProfileSentimentTable {
@@ -145,10 +119,6 @@ export interface ProfilingDb extends KitTables {
   identityLinks: IdentityLinksTable
   mergeLog: MergeLogTable
   profiles: ProfilesTable
-  profileDailyCounts: ProfileDailyCountsTable
-  profileAffinities: ProfileAffinitiesTable
-  profileHours: ProfileHoursTable
-  profileLanguages: ProfileLanguagesTable
   profileSentiment: ProfileSentimentTable
   traitDefinitions: TraitDefinitionsTable
   preferences: PreferencesTable

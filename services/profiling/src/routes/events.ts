@@ -43,6 +43,7 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
         // counted once, since only ids new to the store get here.
         await applyInteractionTraits(
           trx,
+          ctx.schema,
           toStore.filter((e) => fresh.has(e.interaction.id)).map((e) => ({ interaction: e.interaction, receivedAt })),
           receivedAt,
           request.log,

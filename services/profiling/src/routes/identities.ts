@@ -22,7 +22,7 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
       const { anonymousId, userId } = request.body
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
-        const o = await mergeIdentity(trx, anonymousId, userId, 'api', now)
+        const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)
         if (o.status === 'merged')
           await emit([
             {

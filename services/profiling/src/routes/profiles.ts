@@ -22,7 +22,7 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     },
     async (request) => {
       const now = ctx.clock()
-      const rows = await readTraitRows(ctx.db, ctx.schema, request.params.userId)
+      const rows = await readTraitRows(ctx.db, ctx.schema, request.params.userId, now)
       if (!rows) throw errors.notFound('Profile', request.params.userId)
       const { userId } = rows
       const { definitions } = rows

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { ProfilingDb } from '../db.ts'
 import { foldTraitIncrements } from '../domain/trait-increments.ts'
 import { linkedUsers, mergeIdentity } from './identity-store.ts'
-import { addAffinities, addDailyCounts, addHours, addLanguages, touchProfiles } from './trait-aggregates-store.ts'
+import { addTraitIncrements } from './trait-aggregates-store.ts'
 
 /** The profile an interaction belongs to: its user, the user its anonymous id was merged into, or the anonymous id. */
 export function profileIdOf(i: Pick<Interaction, 'userId' | 'anonymousId'>, links: Map<string, string>): string | undefined {
@@ -20,13 +20,14 @@ export function profileIdOf(i: Pick<Interaction, 'userId' | 'anonymousId'>, link
  */
 export async function applyInteractionTraits(
   trx: Kysely<ProfilingDb>,
+  schema: string,
   batch: { interaction: Interaction; receivedAt: Date }[],
   now: Date,
   log: Pick<Logger, 'info'>,
 ): Promise<string[]> {
   for (const { interaction: i } of batch) {
     if (i.userId && i.anonymousId) {
-      const outcome = await mergeIdentity(trx, i.anonymousId, i.userId, 'identify', now)
+      const outcome = await mergeIdentity(trx, schema, i.anonymousId, i.userId, 'identify', now)
       if (outcome.status === 'conflict') log.info({ eventId: i.id }, 'anonymous id already merged into another user; not re-merged')
     }
   }
@@ -38,14 +39,6 @@ export async function applyInteractionTraits(
     return profileId ? [{ profileId, interaction, time: new Date(interaction.time ?? receivedAt) }] : []
   })
   const inc = foldTraitIncrements(attributed)
-  await touchProfiles(
-    trx,
-    [...inc.seen].map(([userId, s]) => ({ userId, ...s })),
-    now,
-  )
-  await addDailyCounts(trx, [...inc.daily.values()])
-  await addAffinities(trx, [...inc.affinities.values()])
-  await addHours(trx, [...inc.hours.values()])
-  await addLanguages(trx, [...inc.languages.values()])
+  await addTraitIncrements(trx, schema, inc, now)
   return [...inc.seen.keys()]
 }

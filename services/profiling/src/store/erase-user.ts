@@ -31,7 +31,8 @@ const eraseIdentities: ErasureStep = async (trx, s) => {
 }
 
 const eraseProfileAndTraits: ErasureStep = async (trx, s) => {
-  for (const table of ['profileDailyCounts', 'profileAffinities', 'profileHours', 'profileLanguages', 'profileSentiment', 'profiles'] as const) {
+  // The profile row holds the computed-trait aggregates too (migration 0008).
+  for (const table of ['profileSentiment', 'profiles'] as const) {
     await trx.deleteFrom(table).where('userId', 'in', ids(s)).execute()
   }
 }

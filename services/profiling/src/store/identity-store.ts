@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
-import { moveAggregates } from './trait-aggregates-store.ts'
+import { moveProfile } from './trait-aggregates-store.ts'
 
 /** The user each anonymous id was merged into (anonymous ids not merged are absent). */
 export async function linkedUsers(db: Kysely<ProfilingDb>, anonymousIds: string[]): Promise<Map<string, string>> {
@@ -21,6 +21,7 @@ export type MergeOutcome = { status: 'merged'; eventsMoved: number } | { status:
  */
 export async function mergeIdentity(
   trx: Kysely<ProfilingDb>,
+  schema: string,
   anonymousId: string,
   userId: string,
   source: 'api' | 'identify',
@@ -43,23 +44,7 @@ export async function mergeIdentity(
   const moved = await trx.updateTable('events').set({ userId }).where('anonymousId', '=', anonymousId).where('userId', 'is', null).executeTakeFirst()
   const eventsMoved = Number(moved.numUpdatedRows)
 
-  await moveAggregates(trx, anonymousId, userId)
-  const anon = await trx.deleteFrom('profiles').where('userId', '=', anonymousId).returningAll().executeTakeFirst()
-  if (anon) {
-    await trx
-      .insertInto('profiles')
-      .values({ userId, attributes: JSON.stringify(anon.attributes), firstSeen: anon.firstSeen, lastSeen: anon.lastSeen, updatedAt: now })
-      .onConflict((oc) =>
-        oc.column('userId').doUpdateSet({
-          // The known user's own attributes win over what was set on the anonymous profile.
-          attributes: sql`excluded.attributes || profiles.attributes`,
-          firstSeen: sql`least(profiles.first_seen, excluded.first_seen)`,
-          lastSeen: sql`greatest(profiles.last_seen, excluded.last_seen)`,
-          updatedAt: now,
-        }),
-      )
-      .execute()
-  }
+  await moveProfile(trx, schema, anonymousId, userId, now)
   await trx.insertInto('mergeLog').values({ anonymousId, userId, source, eventsMoved, mergedAt: now }).execute()
   return { status: 'merged', eventsMoved }
 }

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { hashUserId } from '../domain/privacy-requests.ts'
+import { traitRowsOf } from '../domain/trait-documents.ts'
 import { exportUserPreferencesAndConsents } from './preferences-store.ts'
 import { userPrivacyRequests } from './privacy-requests-store.ts'
 import { segmentsOfUser } from './segments-store.ts'
+import { parseTraitDocument, traitDocumentColumns } from './trait-aggregates-store.ts'
 
 type Db = Kysely<ProfilingDb>
 
@@ -22,23 +24,26 @@ export async function exportUser(db: Db, userId: string) {
     .orderBy('occurredAt')
     .orderBy('id')
     .execute()
-  const [profile, dailyCounts, affinities, hours, languages, sentiment, mergeLog, preferencesAndConsents, segments, privacyRequests] = await Promise.all([
-    db.selectFrom('profiles').select(['attributes', 'firstSeen', 'lastSeen', 'updatedAt']).where('userId', '=', userId).executeTakeFirst(),
-    db.selectFrom('profileDailyCounts').select(['day', 'eventType', 'count']).where('userId', '=', userId).orderBy('day').execute(),
-    db.selectFrom('profileAffinities').select(['kind', 'value', 'weight', 'asOf']).where('userId', '=', userId).execute(),
-    db.selectFrom('profileHours').select(['hourOfWeek', 'count']).where('userId', '=', userId).orderBy('hourOfWeek').execute(),
-    db.selectFrom('profileLanguages').select(['language', 'count']).where('userId', '=', userId).execute(),
+  const [profile, sentiment, mergeLog, preferencesAndConsents, segments, privacyRequests] = await Promise.all([
+    db
+      .selectFrom('profiles')
+      .select(['attributes', 'firstSeen', 'lastSeen', 'updatedAt', ...traitDocumentColumns])
+      .where('userId', '=', userId)
+      .executeTakeFirst(),
     db.selectFrom('profileSentiment').select(['samples', 'compoundSum', 'emotions']).where('userId', '=', userId).executeTakeFirst(),
     db.selectFrom('mergeLog').select(['anonymousId', 'source', 'eventsMoved', 'mergedAt']).where('userId', 'in', ids).orderBy('id').execute(),
     exportUserPreferencesAndConsents(db, userId),
     segmentsOfUser(db, userId),
     userPrivacyRequests(db, hashUserId(userId)),
   ])
+  const empty = { daily: {}, affinities: {}, affinitiesAsOf: null, hours: {}, languages: {} }
+  // Every stored day: the export covers what is held, not only what traits currently count.
+  const { daily: dailyCounts, affinities, hours, languages } = traitRowsOf(profile ? parseTraitDocument(profile) : empty, new Date(0))
   return {
     userId,
     anonymousIds: links,
     events: events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt, receivedAt: e.receivedAt, interaction: e.payload })),
-    profile: profile ?? null,
+    profile: profile ? { attributes: profile.attributes, firstSeen: profile.firstSeen, lastSeen: profile.lastSeen, updatedAt: profile.updatedAt } : null,
     traits: { dailyCounts, affinities, hours, languages, sentiment: sentiment ?? null },
     merges: mergeLog,
     ...preferencesAndConsents,

@@ -20,7 +20,7 @@ export async function refreshRuleMemberships(
   const segs = segments ?? (await ruleSegments(db))
   const ids = [...new Set(userIds)]
   if (segs.length === 0 || ids.length === 0) return []
-  const rows = await readTraitRowsFor(db, ids)
+  const rows = await readTraitRowsFor(db, ids, now)
   const evaluated: { segmentId: string; userId: string; matches: boolean }[] = []
   for (const userId of ids) {
     const r = rows.get(userId)

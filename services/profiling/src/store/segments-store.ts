@@ -3,6 +3,8 @@ import type { ProfilingDb } from '../db.ts'
 import type { TraitRows } from '../domain/profile-traits.ts'
 import type { AffinityRow } from '../domain/segment-learning.ts'
 import type { MembershipChange, SegmentRule } from '../domain/segment-rules.ts'
+import { traitRowsOf } from '../domain/trait-documents.ts'
+import { parseTraitDocument, traitDocumentColumns } from './trait-aggregates-store.ts'
 
 type Db = Kysely<ProfilingDb>
 
@@ -120,21 +122,16 @@ export async function profileIdsPage(db: Db, limit: number, afterUserId?: string
 }
 
 /** The aggregate rows and attributes of many profiles at once (`readTraitRows` for a batch); unknown ids are absent. */
-export async function readTraitRowsFor(db: Db, userIds: string[]): Promise<Map<string, TraitRows & { attributes: Record<string, unknown> }>> {
+export async function readTraitRowsFor(db: Db, userIds: string[], now: Date): Promise<Map<string, TraitRows & { attributes: Record<string, unknown> }>> {
   const out = new Map<string, TraitRows & { attributes: Record<string, unknown> }>()
   if (userIds.length === 0) return out
   const ids = [...new Set(userIds)]
-  const [profiles, daily, affinities, hours, languages, sentiment] = await Promise.all([
-    db.selectFrom('profiles').select(['userId', 'attributes', 'firstSeen', 'lastSeen']).where('userId', 'in', ids).execute(),
+  const [profiles, sentiment] = await Promise.all([
     db
-      .selectFrom('profileDailyCounts')
-      .select(['userId', 'day', 'eventType', 'count'])
+      .selectFrom('profiles')
+      .select(['userId', 'attributes', 'firstSeen', 'lastSeen', ...traitDocumentColumns])
       .where('userId', 'in', ids)
-      .where('day', '>=', sql<string>`current_date - 90`)
       .execute(),
-    db.selectFrom('profileAffinities').select(['userId', 'kind', 'value', 'weight', 'asOf']).where('userId', 'in', ids).execute(),
-    db.selectFrom('profileHours').select(['userId', 'hourOfWeek', 'count']).where('userId', 'in', ids).execute(),
-    db.selectFrom('profileLanguages').select(['userId', 'language', 'count']).where('userId', 'in', ids).execute(),
     db.selectFrom('profileSentiment').select(['userId', 'samples', 'compoundSum', 'emotions']).where('userId', 'in', ids).execute(),
   ])
   for (const p of profiles) {
@@ -142,17 +139,10 @@ export async function readTraitRowsFor(db: Db, userIds: string[]): Promise<Map<s
       attributes: p.attributes,
       firstSeen: p.firstSeen,
       lastSeen: p.lastSeen,
-      daily: [],
-      affinities: [],
-      hours: [],
-      languages: [],
+      ...traitRowsOf(parseTraitDocument(p), now),
       sentiment: undefined,
     })
   }
-  for (const { userId, ...r } of daily) out.get(userId)?.daily.push(r)
-  for (const { userId, ...r } of affinities) out.get(userId)?.affinities.push(r)
-  for (const { userId, ...r } of hours) out.get(userId)?.hours.push(r)
-  for (const { userId, ...r } of languages) out.get(userId)?.languages.push(r)
   for (const { userId, ...r } of sentiment) {
     const rows = out.get(userId)
     if (rows) rows.sentiment = r
@@ -162,22 +152,28 @@ export async function readTraitRowsFor(db: Db, userIds: string[]): Promise<Map<s
 
 /** Affinity rows of these kinds, for users with at least `minEvents` events in the last 90 days. */
 export async function affinitiesForLearning(db: Db, kinds: readonly string[], minEvents: number): Promise<AffinityRow[]> {
+  // Affinity keys are `a:kind:value`, daily keys `d:yyyy-mm-dd:type` (migration 0008).
   let q = db
-    .selectFrom('profileAffinities')
-    .select(['userId', 'kind', 'value', 'weight', 'asOf'])
-    .where('kind', 'in', [...kinds])
-    .where('weight', '>', 0)
+    .selectFrom(['profiles as p', sql<{ key: string; value: string }>`jsonb_each_text(p.traits)`.as('e')])
+    .select([
+      'p.userId',
+      sql<string>`split_part(e.key, ':', 2)`.as('kind'),
+      sql<string>`substr(e.key, strpos(substr(e.key, 3), ':') + 3)`.as('value'),
+      sql<number>`e.value::float8`.as('weight'),
+      sql<Date>`p.affinities_as_of`.as('asOf'),
+    ])
+    .where(sql<string>`left(e.key, 2)`, '=', 'a:')
+    .where(sql<string>`split_part(e.key, ':', 2)`, 'in', [...kinds])
+    .where(sql<number>`e.value::float8`, '>', 0)
   if (minEvents > 0) {
-    q = q.where('userId', 'in', (eb) =>
-      eb
-        .selectFrom('profileDailyCounts')
-        .select('userId')
-        .where('day', '>=', sql<string>`current_date - 90`)
-        .groupBy('userId')
-        .having((h) => h.fn.sum<number>('count'), '>=', minEvents),
+    q = q.where(
+      sql<number>`(select coalesce(sum(d.value::float8), 0) from jsonb_each_text(p.traits) d
+                   where left(d.key, 2) = 'd:' and d.key >= 'd:' || to_char(current_date - 90, 'YYYY-MM-DD') collate "C")`,
+      '>=',
+      minEvents,
     )
   }
-  return q.orderBy('userId').orderBy('kind').orderBy('value').execute()
+  return q.orderBy('p.userId').orderBy('kind').orderBy('value').execute()
 }
 
 /** Deletes every learned segment; returns their memberships (they all end). */

@@ -193,6 +193,9 @@ t.test('attributes are set and removed through PATCH and published by name only'
   const r2 = await app.inject({ method: 'PATCH', url: '/v1/profiles/ann', headers: asAdmin, payload: { attributes: { email: null } } })
   t.same(r2.json().attributes, { plan: 'premium' })
   t.same((await traitsOf('ann'))?.attributes, { plan: 'premium' })
+  const snake = await app.inject({ method: 'PATCH', url: '/v1/profiles/ann', headers: asAdmin, payload: { attributes: { home_city: 'Lyon' } } })
+  t.same(snake.json().attributes, { plan: 'premium', home_city: 'Lyon' }, 'attribute names come back exactly as sent')
+  t.same((await traitsOf('ann'))?.attributes, { plan: 'premium', home_city: 'Lyon' })
   const published: string[] = []
   const sub = await bus.subscribe({
     groupId: `${prefix}.inspector`,
@@ -255,7 +258,7 @@ t.test('bad input is a problem naming the field', async (t) => {
   const badAttr = await app.inject({ method: 'PATCH', url: '/v1/profiles/ann', headers: asAdmin, payload: { attributes: { 'bad key': 1 } } })
   t.equal(badAttr.statusCode, 400)
   t.equal((await app.inject({ method: 'PATCH', url: '/v1/profiles/ann', headers: asAdmin, payload: { attributes: { nested: { a: 1 } } } })).statusCode, 400)
-  t.same((await traitsOf('ann'))?.attributes, { plan: 'premium' }, 'nothing changed')
+  t.same((await traitsOf('ann'))?.attributes, { plan: 'premium', home_city: 'Lyon' }, 'nothing changed')
   t.equal((await app.inject({ url: '/v1/profiles/ann', headers: asSite })).statusCode, 403, 'profiles need a secret key')
   const merge = await app.inject({ method: 'POST', url: '/v1/identities/merge', headers: asAdmin, payload: { anonymousId: 'x y', userId: 'bob' } })
   t.equal(merge.json().errors[0].field, '/anonymousId')
