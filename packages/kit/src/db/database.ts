@@ -9,6 +9,8 @@ export interface Database {
   close(): Promise<void>
 }
 
+// Column names map snake_case ↔ camelCase; keys inside json/jsonb values are data (profile
+// attributes, event payloads) and come back exactly as stored.
 const INT8_OID = 20
 const DATE_OID = 1082
 
@@ -34,7 +36,7 @@ export async function openDatabase(
     // backends) is reported here; unhandled, it would crash the process. The pool discards that
     // client and the next query opens a new one.
     pool.on('error', (err) => opts.onIdleClientError?.(err))
-    const root = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+    const root = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] })
     return { kind: 'postgres', root, close: () => root.destroy() }
   }
   let dataDir: string | undefined
@@ -49,7 +51,7 @@ export async function openDatabase(
   const { PGliteDialect } = await import('kysely-pglite-dialect')
   const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (v: string) => Number(v), [DATE_OID]: (v: string) => v } })
   await pglite.waitReady
-  const root = new Kysely<unknown>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()] })
+  const root = new Kysely<unknown>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] })
   return { kind: 'pglite', root, close: () => root.destroy() }
 }
 
