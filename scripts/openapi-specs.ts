@@ -7,7 +7,7 @@ export async function generateSpecs(): Promise<Map<string, string>> {
   for (const def of serviceDefinitions) {
     // pg connects lazily, so this never reaches a server.
     const database = await openDatabase('postgres://openapi@127.0.0.1:9/none')
-    const config = loadConfig(BaseConfigSchema, { DATABASE_URL: 'postgres://openapi@127.0.0.1:9/none', LOG_LEVEL: 'silent' })
+    const config = loadConfig(def.configSchema ?? BaseConfigSchema, { DATABASE_URL: 'postgres://openapi@127.0.0.1:9/none', LOG_LEVEL: 'silent' })
     const service = await createService(def, { config, database, bus: new MemoryBus() })
     await service.app.ready()
     specs.set(def.name, `${JSON.stringify(service.app.swagger(), null, 2)}\n`)

@@ -85,7 +85,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const bus = new MemoryBus()
   const services = new Map<string, Service<KitTables>>()
   for (const def of definitions) {
-    const config = loadConfig(BaseConfigSchema, {
+    const schema = def.configSchema ?? BaseConfigSchema
+    // A service's own variables (e.g. INTERACTION_WEIGHTS) come from the environment; the kit's are set here.
+    const own = Object.keys(schema.properties).filter((k) => !(k in BaseConfigSchema.properties) && process.env[k] !== undefined)
+    const config = loadConfig(schema, {
+      ...Object.fromEntries(own.map((k) => [k, process.env[k]])),
       DATABASE_URL: 'pglite://',
       ATTUNE_API_KEYS: keys.spec,
       LOG_LEVEL: o.logLevel,

@@ -46,7 +46,7 @@ export function createBus(config: BaseConfig, clientId: string, log: pino.Logger
  */
 export async function runService<DB extends KitTables, C extends BaseConfig>(
   def: ServiceDefinition<DB, C>,
-  configSchema: TObject = BaseConfigSchema,
+  configSchema: TObject = def.configSchema ?? BaseConfigSchema,
 ): Promise<void> {
   const config = configOrExit<C>(configSchema, process.env)
   const log = pino(loggerOptions(def.name, config.LOG_LEVEL))
@@ -92,7 +92,7 @@ export async function runService<DB extends KitTables, C extends BaseConfig>(
 /** The `migrate` command for Kubernetes Jobs: applies this service's migrations and exits. */
 export async function runMigrations<DB extends KitTables, C extends BaseConfig>(
   def: ServiceDefinition<DB, C>,
-  configSchema: TObject = BaseConfigSchema,
+  configSchema: TObject = def.configSchema ?? BaseConfigSchema,
 ): Promise<void> {
   const config = configOrExit<C>(configSchema, process.env)
   const log = pino(loggerOptions(def.name, config.LOG_LEVEL))

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
 import type { Kysely, Transaction } from 'kysely'
 import pino, { type Logger } from 'pino'
-import type { TSchema } from 'typebox'
+import type { TObject, TSchema } from 'typebox'
 import { v7 as uuidv7 } from 'uuid'
 import type { BaseConfig } from './config.ts'
 import { type Database, schemaView } from './db/database.ts'
@@ -54,6 +54,11 @@ export interface ServiceDefinition<DB extends KitTables, C extends BaseConfig = 
   version: string
   tags: { name: string; description: string }[]
   migrations: MigrationSet
+  /**
+   * The service's configuration schema when it reads variables of its own (`extendConfig`); every
+   * host (server, migrate Job, embedded mode, tests) loads it, so the variables work everywhere.
+   */
+  configSchema?: TObject
   /** Schemas with `$id` that routes reference with `ref()`; they become OpenAPI components. */
   schemas?: TSchema[]
   routes(app: ServiceApp, ctx: ServiceContext<DB, C>): void | Promise<void>

@@ -1,7 +1,7 @@
 import { Item } from '@attune/contracts'
 import type { ServiceDefinition } from '@attune/kit'
 import { migrations } from '../migrations/index.ts'
-import type { RecommendationConfig } from './config.ts'
+import { type RecommendationConfig, RecommendationConfigSchema } from './config.ts'
 import { interactionsConsumer } from './consumers/interactions-consumer.ts'
 import { preferencesConsumer } from './consumers/preferences-consumer.ts'
 import { segmentsConsumer } from './consumers/segments-consumer.ts'
@@ -32,6 +32,7 @@ export const recommendation: ServiceDefinition<RecommendationDb, RecommendationC
     { name: 'models', description: 'Training and status of the recommender model' },
   ],
   migrations,
+  configSchema: RecommendationConfigSchema,
   schemas: [Item, ItemInput, ItemPage, Explanation, Slate, ModelStatus],
   routes(app, ctx) {
     itemRoutes(app, ctx)

@@ -19,7 +19,7 @@ export const RecommendationConfigSchema = extendConfig({
 })
 
 /**
- * Recommendation's configuration. Its own variables are optional: hosts that load only the kit's
- * schema (embedded mode, the OpenAPI generator) leave them unset, which means the defaults.
+ * Recommendation's configuration. Every host loads its schema (the definition's
+ * `configSchema`); its own variables are optional, and unset means the defaults.
  */
 export type RecommendationConfig = BaseConfig & { INTERACTION_WEIGHTS?: string; MODEL_TRAINING_INTERVAL_MS?: number; SERVED_RETENTION_DAYS?: number }

@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '@attune/kit'
 import { migrations } from '../migrations/index.ts'
 import type { SentimentModel } from './analyzer/model.ts'
-import type { SentimentConfig } from './config.ts'
+import { type SentimentConfig, SentimentConfigSchema } from './config.ts'
 import { commentsConsumer } from './consumers/comments-consumer.ts'
 import { itemsConsumer } from './consumers/items-consumer.ts'
 import type { RecordDeps } from './consumers/record-scores.ts'
@@ -36,6 +36,7 @@ export function sentimentService(load: () => SentimentModel = loadCommittedModel
       { name: 'alerts', description: 'Sudden rises of negative sentiment' },
     ],
     migrations,
+    configSchema: SentimentConfigSchema,
     schemas: [SentimentResponse, SentimentAggregate, SpikeAlertList, ReplyGuidanceResponse],
     routes(app, ctx) {
       const m = getModel()

@@ -12,7 +12,7 @@ export const SentimentConfigSchema = extendConfig({
 })
 
 /**
- * Sentiment's configuration. Its own variables are optional: hosts that load only the kit's
- * schema (embedded mode, the OpenAPI generator) leave them unset, which means the defaults.
+ * Sentiment's configuration. Every host loads its schema (the definition's
+ * `configSchema`); its own variables are optional, and unset means the defaults.
  */
 export type SentimentConfig = BaseConfig & { SPIKE_MIN_NEGATIVE?: number; SPIKE_WINDOW_MINUTES?: number }

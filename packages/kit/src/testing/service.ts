@@ -34,7 +34,7 @@ export async function startTestService<DB extends KitTables, C extends BaseConfi
   def: ServiceDefinition<DB, C>,
   opts: TestServiceOptions,
 ): Promise<Service<DB, C>> {
-  const config = loadConfig(opts.configSchema ?? BaseConfigSchema, {
+  const config = loadConfig(opts.configSchema ?? def.configSchema ?? BaseConfigSchema, {
     DATABASE_URL: 'memory://',
     ATTUNE_API_KEYS: TEST_API_KEYS,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

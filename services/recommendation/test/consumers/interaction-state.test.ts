@@ -6,7 +6,6 @@ import { MemoryBus, makeEvent, openDatabase } from '@attune/kit'
 import { asAdmin, createTestDatabase, startTestService } from '@attune/kit/testing'
 import { recommendation } from '@attune/recommendation'
 import t from 'tap'
-import { RecommendationConfigSchema } from '../../src/config.ts'
 import { feedbackFor } from '../../src/store/feedback-store.ts'
 import { followersOf, userFollows } from '../../src/store/follows-store.ts'
 import { seenItemIds, trainingInteractions, userHistory } from '../../src/store/interactions-store.ts'
@@ -16,12 +15,12 @@ const pg = await createTestDatabase()
 const database = await openDatabase(pg.url)
 const bus = new MemoryBus({ retryDelayMs: 10 })
 const now = new Date('2026-11-25T12:00:00Z')
-// Likes count 4 here instead of 3: the weights come from INTERACTION_WEIGHTS.
+// Likes count 4 here instead of 3: the weights come from INTERACTION_WEIGHTS, read through the
+// service's own config schema (the definition's configSchema, which every host loads).
 const service = await startTestService(recommendation, {
   database,
   bus,
   clock: () => now,
-  configSchema: RecommendationConfigSchema,
   env: { INTERACTION_WEIGHTS: 'like=4' },
 })
 const db = service.context.db
