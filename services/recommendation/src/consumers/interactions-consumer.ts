@@ -1,27 +1,37 @@
-import { EventTypes, InteractionRecorded, Topics } from '@attune/contracts'
+import { EventTypes, InteractionRecorded, type InteractionRecordedData, Topics } from '@attune/contracts'
 import type { ConsumerDefinition } from '@attune/kit'
 import type { RecommendationDb } from '../db.ts'
+import { feedbackIncrements } from '../domain/attribution.ts'
+import { followChanges } from '../domain/follows.ts'
+import { identityMerges } from '../domain/identity-merges.ts'
 import type { InteractionWeights } from '../domain/interaction-weights.ts'
-import { feedbackConsumer } from './feedback-consumer.ts'
-import { followsConsumer } from './follows-consumer.ts'
-import { identityMergeConsumer } from './identity-merge-consumer.ts'
-import { popularityConsumer } from './popularity-consumer.ts'
-import { userItemStateConsumer } from './user-item-state-consumer.ts'
+import { popularityIncrements } from '../domain/popularity.ts'
+import { userItemIncrements } from '../domain/user-item-state.ts'
+import { addFeedback } from '../store/feedback-store.ts'
+import { applyFollowChanges } from '../store/follows-store.ts'
+import { mergeAnonymousHistory } from '../store/identity-merge-store.ts'
+import { applyUserItemIncrements } from '../store/interactions-store.ts'
+import { addPopularity } from '../store/popularity-store.ts'
 
 /**
  * Everything recommendation learns from `attune.interactions`, applied in one transaction with one
- * inbox write per event: popularity, per-user item state, follows, recommendation feedback, then
- * identity merges (last: they move the rows the others just wrote for the same batch).
+ * inbox write per event: per-item popularity, each user's per-item weights and counts (what the
+ * personal recommenders learn from), the follow graph, views and clicks per `recommendationId`,
+ * then identity merges — last, because they move the rows the others just wrote for the same batch.
  */
 export function interactionsConsumer(weights: InteractionWeights): ConsumerDefinition<RecommendationDb> {
-  const parts = [popularityConsumer(weights), userItemStateConsumer(weights), followsConsumer, feedbackConsumer, identityMergeConsumer]
   return {
     name: 'interactions',
     topic: Topics.interactions,
     types: [EventTypes.interactionRecorded.type],
     schema: InteractionRecorded,
     async handle(trx, events) {
-      for (const part of parts) await part.handle(trx, events)
+      const batch = events.map((e) => e.data as InteractionRecordedData)
+      await addPopularity(trx, popularityIncrements(batch, weights))
+      await applyUserItemIncrements(trx, userItemIncrements(batch, weights))
+      await applyFollowChanges(trx, followChanges(batch))
+      await addFeedback(trx, feedbackIncrements(batch))
+      await mergeAnonymousHistory(trx, identityMerges(batch))
     },
   }
 }
