@@ -39,6 +39,8 @@ export const BaseConfigSchema = Type.Object({
   ATTUNE_API_KEYS: Type.String({ default: '', description: 'Comma-separated name:scope:sha256hex' }),
   MIGRATE_ON_START: Bool,
   OUTBOX_RELAY_ENABLED: Bool,
+  /** false runs an API-only replica: no consumers (others apply the events); listeners still keep its memory current. */
+  CONSUMERS_ENABLED: Bool,
   OUTBOX_POLL_MS: Type.Integer({ minimum: 10, maximum: 60000, default: 250 }),
   OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }),
   CONSUMER_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
@@ -62,12 +64,13 @@ export const BaseConfigSchema = Type.Object({
   EVENT_RETENTION_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600000, description: 'How often the retention job runs' }),
 })
 // Defaults of the boolean switches (TypeBox unions take no default of their own here).
-const boolDefaults = { MIGRATE_ON_START: 'true', OUTBOX_RELAY_ENABLED: 'true', DOCS_ENABLED: 'true' }
+const boolDefaults = { MIGRATE_ON_START: 'true', OUTBOX_RELAY_ENABLED: 'true', CONSUMERS_ENABLED: 'true', DOCS_ENABLED: 'true' }
 
 export type RawBaseConfig = Static<typeof BaseConfigSchema>
-export type BaseConfig = Omit<RawBaseConfig, 'MIGRATE_ON_START' | 'OUTBOX_RELAY_ENABLED' | 'DOCS_ENABLED'> & {
+export type BaseConfig = Omit<RawBaseConfig, 'MIGRATE_ON_START' | 'OUTBOX_RELAY_ENABLED' | 'CONSUMERS_ENABLED' | 'DOCS_ENABLED'> & {
   MIGRATE_ON_START: boolean
   OUTBOX_RELAY_ENABLED: boolean
+  CONSUMERS_ENABLED: boolean
   DOCS_ENABLED: boolean
 }
 

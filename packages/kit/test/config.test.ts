@@ -39,10 +39,18 @@ t.test('boolean switches become booleans, defaulting to true', async (t) => {
   const defaults = loadConfig(BaseConfigSchema, required)
   t.equal(defaults.MIGRATE_ON_START, true)
   t.equal(defaults.OUTBOX_RELAY_ENABLED, true)
+  t.equal(defaults.CONSUMERS_ENABLED, true)
   t.equal(defaults.DOCS_ENABLED, true)
-  const set = loadConfig(BaseConfigSchema, { ...required, MIGRATE_ON_START: 'false', OUTBOX_RELAY_ENABLED: 'true', DOCS_ENABLED: 'false' })
+  const set = loadConfig(BaseConfigSchema, {
+    ...required,
+    MIGRATE_ON_START: 'false',
+    OUTBOX_RELAY_ENABLED: 'true',
+    CONSUMERS_ENABLED: 'false',
+    DOCS_ENABLED: 'false',
+  })
   t.equal(set.MIGRATE_ON_START, false)
   t.equal(set.OUTBOX_RELAY_ENABLED, true)
+  t.equal(set.CONSUMERS_ENABLED, false)
   t.equal(set.DOCS_ENABLED, false)
 })
 

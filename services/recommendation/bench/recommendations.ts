@@ -1,8 +1,10 @@
 // Serving benchmark: the real recommendation server as its own process on a fresh Postgres
 // database seeded with BENCH_ITEMS items (100k), BENCH_USERS users (10k) and BENCH_INTERACTIONS
 // interactions (1M; users with clustered tastes over categories), then the model trained through
-// POST /v1/models/train (timed), then GET /health/live and GET /v1/users/{id}/recommendations?count=20
-// under load for BENCH_SECONDS each, in one run.
+// POST /v1/models/train (timed), then in one run: GET /health/live for BENCH_SECONDS; the first
+// request of BENCH_COLD_USERS users (cold: state read from Postgres, candidates scored by the
+// model); then GET /v1/users/{id}/recommendations?count=20 for the same users for BENCH_SECONDS
+// (warm: what a replica keeps between requests, as for returning users).
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
@@ -14,6 +16,7 @@ const users = Number(process.env.BENCH_USERS ?? 10_000)
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000)
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
+const coldUsers = Math.min(users, Number(process.env.BENCH_COLD_USERS ?? 2000))
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test'
 
 const load = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
@@ -73,14 +76,23 @@ try {
   const auth = { authorization: `Bearer ${TEST_PUBLIC_KEY}` }
   await load({ url: `${url}/health/live`, connections, duration: 2 })
   const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  // Users spread over the id space (7919 is prime to the user count), each once while cold.
+  const userPath = (n: number) => `/v1/users/user-${((n % coldUsers) * 7919) % users}/recommendations?count=20`
+  let c = 0
+  const cold = await load({
+    url,
+    connections,
+    amount: coldUsers,
+    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: userPath(c++) }) }],
+  })
   let n = 0
   const recs = await load({
     url,
     connections,
     duration: seconds,
-    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: `/v1/users/user-${(n++ * 7919) % users}/recommendations?count=20` }) }],
+    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: userPath(n++) }) }],
   })
-  if (recs.non2xx > 0 || recs.errors > 0) exitCode = 1
+  if (recs.non2xx > 0 || recs.errors > 0 || cold.non2xx > 0 || cold.errors > 0) exitCode = 1
   const result = {
     items,
     users,
@@ -89,6 +101,10 @@ try {
     trainSeconds: trainS,
     fitSeconds: status.fitMs / 1000,
     healthRps: Math.round(health.requests.average),
+    coldUsers,
+    coldRps: Math.round(coldUsers / (cold.duration || 1)),
+    coldP50Ms: cold.latency.p50,
+    coldP99Ms: cold.latency.p99,
     recommendationsRps: Math.round(recs.requests.average),
     recommendationsP50Ms: recs.latency.p50,
     recommendationsP99Ms: recs.latency.p99,
@@ -102,7 +118,8 @@ try {
     `${[
       `${items} items, ${users} users, ${pairs} user-item pairs; default blend trained in ${trainS.toFixed(1)} s (fit ${result.fitSeconds.toFixed(1)} s)`,
       `GET /health/live                            ${result.healthRps} req/s`,
-      `GET /v1/users/{id}/recommendations?count=20 ${result.recommendationsRps} req/s (p50 ${result.recommendationsP50Ms} ms, p99 ${result.recommendationsP99Ms} ms), ${result.ratioToHealthRps} of health`,
+      `  first request of ${coldUsers} users (cold)     ${result.coldRps} req/s (p50 ${result.coldP50Ms} ms, p99 ${result.coldP99Ms} ms)`,
+      `GET /v1/users/{id}/recommendations?count=20 ${result.recommendationsRps} req/s (p50 ${result.recommendationsP50Ms} ms, p99 ${result.recommendationsP99Ms} ms), ${result.ratioToHealthRps} of health (warm)`,
       JSON.stringify(result),
     ].join('\n')}\n`,
   )

@@ -1,5 +1,5 @@
-import { Item } from '@attune/contracts'
-import type { ServiceDefinition } from '@attune/kit'
+import { type AnyEvent, Item } from '@attune/contracts'
+import type { ConsumerDefinition, ServiceDefinition } from '@attune/kit'
 import { migrations } from '../migrations/index.ts'
 import { type RecommendationConfig, RecommendationConfigSchema } from './config.ts'
 import { interactionsConsumer } from './consumers/interactions-consumer.ts'
@@ -7,6 +7,8 @@ import { preferencesConsumer } from './consumers/preferences-consumer.ts'
 import { segmentsConsumer } from './consumers/segments-consumer.ts'
 import type { RecommendationDb } from './db.ts'
 import { parseInteractionWeights } from './domain/interaction-weights.ts'
+import { usersChangedBy } from './domain/users-changed.ts'
+import { servingListeners } from './listeners/serving-listeners.ts'
 import { modelRegistryFor } from './models/model-registry.ts'
 import { itemRoutes } from './routes/items/index.ts'
 import { modelRoutes } from './routes/models.ts'
@@ -14,6 +16,7 @@ import { recommendationRoutes } from './routes/recommendations.ts'
 import { trendingRoutes } from './routes/trending.ts'
 import { ItemInput, ItemPage } from './schemas/items.ts'
 import { Explanation, ModelStatus, Slate } from './schemas/recommendations.ts'
+import { servingFor } from './serving/serving.ts'
 import { eraseUser } from './store/erase-user.ts'
 import { purgeServed } from './store/served-store.ts'
 
@@ -42,8 +45,22 @@ export const recommendation: ServiceDefinition<RecommendationDb, RecommendationC
   },
   consumers: (ctx) => {
     const weights = parseInteractionWeights(ctx.config.INTERACTION_WEIGHTS)
-    return [interactionsConsumer(weights), preferencesConsumer, segmentsConsumer]
+    // This replica's cache drops the users before the change is written and again once it commits,
+    // so no request can keep what was read in between; other replicas learn by their listeners.
+    const serving = servingFor(ctx)
+    const changed = (events: AnyEvent[]) => serving.changed(usersChangedBy(events))
+    return [interactionsConsumer(weights), preferencesConsumer, segmentsConsumer].map(
+      (c): ConsumerDefinition<RecommendationDb> => ({
+        ...c,
+        handle: (trx, events) => {
+          changed(events)
+          return c.handle(trx, events)
+        },
+        afterCommit: changed,
+      }),
+    )
   },
+  listeners: (ctx) => servingListeners(servingFor(ctx), modelRegistryFor(ctx)),
   privacy: { erase: eraseUser },
   jobs: (ctx) => [
     {

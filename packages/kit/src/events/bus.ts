@@ -16,6 +16,8 @@ export interface SubscriptionSpec {
   /** Consumer group: every replica of a service shares one. */
   groupId: string
   topics: string[]
+  /** Read each topic from its start when the group has no committed offset (default), or only what is published from now on. */
+  fromBeginning?: boolean
   /**
    * Called with messages in partition order. Throwing means "not processed": the bus delivers
    * the batch again (after a pause), so handlers must be idempotent.

@@ -23,6 +23,8 @@ export interface ConsumerDefinition<DB extends KitTables> {
   idempotent?: boolean
   /** Applies a batch of new (never seen by this consumer) events inside one transaction. */
   handle(trx: Transaction<DB>, events: AnyEvent[]): Promise<void>
+  /** Called once the transaction that applied `events` has committed (e.g. to drop what a cache holds about them). */
+  afterCommit?(events: AnyEvent[]): void
 }
 
 export interface ConsumerRunnerOptions {
@@ -50,7 +52,7 @@ function firstError(checker: Checker, value: unknown): string {
 }
 
 /** Parses a message and checks it is an event envelope. */
-function decode(message: ConsumedMessage): Decoded {
+export function decode(message: ConsumedMessage): Decoded {
   let value: unknown
   try {
     value = JSON.parse(message.value)
@@ -80,6 +82,7 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
   }
 
   async function applyOnce(events: AnyEvent[]): Promise<void> {
+    let applied: AnyEvent[] = []
     await db.transaction().execute(async (trx) => {
       const kit = trx as unknown as Kysely<KitTables>
       let todo = events
@@ -96,7 +99,9 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
       count('duplicate', events.length - todo.length)
       if (todo.length > 0) await def.handle(trx, todo)
       count('processed', todo.length)
+      applied = todo
     })
+    if (applied.length > 0) def.afterCommit?.(applied)
   }
 
   async function deadLetter(message: ConsumedMessage, error: string, attempts: number, eventId?: string): Promise<void> {

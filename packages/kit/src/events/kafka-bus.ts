@@ -87,7 +87,7 @@ export class KafkaBus implements EventBus {
       maxWaitTimeInMs: this.opts.fetchMaxWaitMs ?? 5000,
     })
     await consumer.connect()
-    await consumer.subscribe({ topics: spec.topics, fromBeginning: true })
+    await consumer.subscribe({ topics: spec.topics, fromBeginning: spec.fromBeginning ?? true })
     const batchSize = this.opts.batchSize ?? 500
     await consumer.run({
       partitionsConsumedConcurrently: this.opts.partitionsConcurrency ?? 1,

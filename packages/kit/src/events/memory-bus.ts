@@ -41,9 +41,12 @@ export class MemoryBus implements EventBus {
   }
 
   async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
-    // A new group reads from the beginning, as the Kafka adapter does (fromBeginning).
+    // A new group reads from the beginning unless told otherwise, as the Kafka adapter does.
     const group: Group = { spec, offsets: new Map(), running: false, stopped: false, idle: Promise.resolve() }
-    for (const t of spec.topics) group.offsets.set(t, this.log(t).base)
+    for (const t of spec.topics) {
+      const log = this.log(t)
+      group.offsets.set(t, spec.fromBeginning === false ? log.base + log.messages.length : log.base)
+    }
     this.groups.add(group)
     this.wake(group)
     return {

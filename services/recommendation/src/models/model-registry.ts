@@ -18,6 +18,18 @@ export interface CatalogEntry {
   language: string | null
   /** Epoch ms, or null when the item has no publication time. */
   publishedAt: number | null
+  /** Epoch ms after which the item is not recommended, or null. */
+  expiresAt: number | null
+}
+
+/** An item as a slate shows it. */
+export interface ItemView {
+  type: string
+  title: string | null
+  categories: string[]
+  author: string | null
+  language: string | null
+  publishedAt: string | null
 }
 
 export interface ModelStatus {
@@ -42,10 +54,44 @@ export class ModelRegistry {
   catalog = new Map<string, CatalogEntry>()
   /** Items of the catalog snapshot by author, newest first (for feeds). */
   byAuthor = new Map<string, string[]>()
+  /** Items removed, hidden or expired since the snapshot was read (epoch ms of the change), by catalog writes and `attune.items`. */
+  private readonly withdrawn = new Map<string, number>()
+  private views = new Map<string, ItemView>()
   private status: ModelStatus = { state: 'untrained', trainedAt: null, users: 0, items: 0, interactions: 0, fitMs: 0, totalMs: 0, lastError: null }
   private running: Promise<ModelStatus> | undefined
   private worker: Worker | undefined
   private closed = false
+
+  /** A catalog change seen after the snapshot: a removed, hidden or expired item stops being recommended at once. */
+  itemChanged(itemId: string, live: boolean, at = Date.now()): void {
+    if (live) this.withdrawn.delete(itemId)
+    else this.withdrawn.set(itemId, at)
+  }
+
+  /** The snapshot has the item and nothing withdrew it since; it has not expired. */
+  isLive(itemId: string, now: number): boolean {
+    const e = this.catalog.get(itemId)
+    if (!e || this.withdrawn.has(itemId)) return false
+    return e.expiresAt === null || e.expiresAt > now
+  }
+
+  /** What a slate shows of an item, built once per snapshot. */
+  itemView(itemId: string): ItemView {
+    let v = this.views.get(itemId)
+    if (!v) {
+      const e = this.catalog.get(itemId)
+      v = {
+        type: e?.type ?? 'article',
+        title: e?.title ?? null,
+        categories: e?.categories ?? [],
+        author: e?.author ?? null,
+        language: e?.language ?? null,
+        publishedAt: e?.publishedAt ? new Date(e.publishedAt).toISOString() : null,
+      }
+      if (e) this.views.set(itemId, v)
+    }
+    return v
+  }
 
   current(): ModelStatus {
     return { ...this.status, state: this.running ? 'training' : this.status.state }
@@ -60,13 +106,23 @@ export class ModelRegistry {
 
   private async run(db: Kysely<RecommendationDb>, now: Date, seed: number): Promise<ModelStatus> {
     const started = performance.now()
+    const readStarted = Date.now()
     try {
       const builder = new TrainingSetBuilder()
       const catalog = new Map<string, CatalogEntry>()
       for await (const page of catalogForContent(db, { now })) {
         for (const c of page) {
           const publishedAt = c.publishedAt?.getTime() ?? null
-          catalog.set(c.itemId, { type: c.type, title: c.title, categories: c.categories, tags: c.tags, author: c.author, language: c.language, publishedAt })
+          catalog.set(c.itemId, {
+            type: c.type,
+            title: c.title,
+            categories: c.categories,
+            tags: c.tags,
+            author: c.author,
+            language: c.language,
+            publishedAt,
+            expiresAt: c.expiresAt?.getTime() ?? null,
+          })
           builder.content.push({
             itemId: c.itemId,
             ...(c.title ? { title: c.title } : {}),
@@ -84,7 +140,10 @@ export class ModelRegistry {
         for (const r of page) if (catalog.has(r.itemId)) builder.add(r.userId, r.itemId, r.weight, r.time.getTime())
       }
       this.catalog = catalog
+      this.views = new Map()
       this.byAuthor = indexByAuthor(catalog)
+      // The new snapshot reflects changes made before it was read; later ones still apply.
+      for (const [id, at] of this.withdrawn) if (at < readStarted) this.withdrawn.delete(id)
       if (builder.size === 0) {
         this.status = { ...this.status, items: catalog.size, totalMs: Math.round(performance.now() - started), lastError: null }
         return { ...this.status }

@@ -5,14 +5,38 @@ export type ItemSimilarity = (a: number, b: number) => number
 
 /** Jaccard similarity of the items' category sets (items without categories are similar to nothing). */
 export function categorySimilarity(categories: readonly (readonly string[] | undefined)[]): ItemSimilarity {
-  const sets = categories.map((c) => (c && c.length > 0 ? new Set(c) : undefined))
+  // Each item's categories as sorted distinct ids: a pair is compared by one merge, no hashing.
+  const ids = new Map<string, number>()
+  const sets = categories.map((c) => {
+    if (!c || c.length === 0) return undefined
+    const out = new Int32Array(
+      [...new Set(c)].map((x) => {
+        let id = ids.get(x)
+        if (id === undefined) {
+          id = ids.size
+          ids.set(x, id)
+        }
+        return id
+      }),
+    )
+    return out.sort()
+  })
   return (a, b) => {
     const x = sets[a]
     const y = sets[b]
     if (!x || !y) return 0
     let shared = 0
-    for (const c of x) if (y.has(c)) shared++
-    return shared / (x.size + y.size - shared)
+    for (let i = 0, j = 0; i < x.length && j < y.length; ) {
+      const u = x[i] as number
+      const v = y[j] as number
+      if (u === v) {
+        shared++
+        i++
+        j++
+      } else if (u < v) i++
+      else j++
+    }
+    return shared / (x.length + y.length - shared)
   }
 }
 

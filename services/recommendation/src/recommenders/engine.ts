@@ -7,7 +7,7 @@ import { loadRecommender } from './load-recommender.ts'
 import { fitPopularity, type PopularityModel } from './popularity-recommender.ts'
 import { allowFor } from './scoring.ts'
 import type { TrainingData } from './training-data.ts'
-import type { ItemContent, Reason, Recommender, Scored } from './types.ts'
+import type { History, ItemContent, Reason, Recommender, Scored } from './types.ts'
 
 /** One history entry as the service has it (a DB row or the current request). */
 export interface HistoryEntry {
@@ -42,11 +42,33 @@ export interface EngineRequest {
   includeHistory?: boolean
 }
 
+/**
+ * A user's best candidates before any request filter (only their own items are out, per
+ * `includeHistory`), scored once so that requests can be answered from them (see `rerank`).
+ */
+export interface CandidateSet {
+  readonly list: readonly Scored[]
+  /** True when the list holds every item the model would recommend (fewer than asked for exist). */
+  readonly complete: boolean
+  /** Item indexes that may never be recommended to this history (its items, or its negative ones). */
+  readonly blocked: ReadonlySet<number>
+  /** Filtered and diversified lists already worked out from this set, by the caller's key for the request. */
+  readonly ranked: Map<string, Scored[]>
+}
+
+export type CandidateRequest = Pick<EngineRequest, 'now' | 'topics' | 'includeHistory'> & { k: number }
+
 export interface Engine {
   readonly itemIds: readonly string[]
   readonly itemIndex: ReadonlyMap<string, number>
   readonly model: Recommender
   recommend(history: Iterable<HistoryEntry>, request: EngineRequest): Recommendation[]
+  candidates(history: Iterable<HistoryEntry>, request: CandidateRequest): CandidateSet
+  /**
+   * Answers a request from candidates: exclusions, filter, diversity and exploration. Undefined when
+   * the filter leaves too few of them and more exist (the caller then asks \`recommend\`).
+   */
+  rerank(candidates: CandidateSet, request: EngineRequest, memoKey?: string): Recommendation[] | undefined
   similar(itemId: string, k: number): Recommendation[]
   toJSON(): EngineJson
 }
@@ -94,47 +116,88 @@ function engineOf(
     if (s.because && s.because.length > 0) r.because = s.because.map((i) => itemIds[i] as string)
     return r
   }
+  const indexesOf = (ids: Iterable<string> | undefined): Set<number> => {
+    const out = new Set<number>()
+    for (const id of ids ?? []) {
+      const i = itemIndex.get(id)
+      if (i !== undefined) out.add(i)
+    }
+    return out
+  }
+  // Each blended component asks about the same items: the caller's filter runs once per item.
+  const byIndex = (filter: ((itemId: string) => boolean) | undefined): ((item: number) => boolean) | undefined => {
+    if (!filter) return undefined
+    const verdicts = new Map<number, boolean>()
+    return (i) => {
+      let ok = verdicts.get(i)
+      if (ok === undefined) {
+        ok = filter(itemIds[i] as string)
+        verdicts.set(i, ok)
+      }
+      return ok
+    }
+  }
+  /** The model's best `want` allowed items for a history (topic or plain popularity when it has nothing positive), explained. */
+  const rank = (history: History, want: number, request: Pick<EngineRequest, 'now' | 'topics'>, allow: (item: number) => boolean): Scored[] => {
+    if (!history.weights.some((w) => w > 0)) return recommendForTopics(popularity, topicContent, request.topics ?? [], want, allow)
+    const scoring = model.prepare(history, request.now)
+    return scoring.top(want, allow).map((s) => {
+      const because = s.because ?? scoring.because(s.item)
+      return because.length > 0 ? { ...s, because } : s
+    })
+  }
+  const diversified = (ranked: Scored[], request: EngineRequest): Scored[] => {
+    const diversity = request.diversity ?? 0
+    return diversity > 0 ? diversify(ranked, request.k, diversity, similarity) : ranked
+  }
+  const explored = (ranked: Scored[], request: EngineRequest, allow: (item: number) => boolean): Recommendation[] => {
+    let list = ranked
+    if (request.explore && request.explore.share > 0) {
+      list = explore(list, request.k, { share: request.explore.share, pool, random: seededRandom(request.explore.seed), allow })
+    }
+    return list.slice(0, request.k).map(toRecommendation)
+  }
+  const finish = (ranked: Scored[], request: EngineRequest, allow: (item: number) => boolean): Recommendation[] =>
+    explored(diversified(ranked, request), request, allow)
   return {
     itemIds,
     itemIndex,
     model,
     recommend(entries, request) {
       const history = historyFromEntries(itemIndex, entries)
-      const exclude = new Set<number>()
-      for (const id of request.excludeIds ?? []) {
-        const i = itemIndex.get(id)
-        if (i !== undefined) exclude.add(i)
+      const allow = allowFor(history, { exclude: indexesOf(request.excludeIds), filter: byIndex(request.filter), includeHistory: request.includeHistory })
+      const want = (request.diversity ?? 0) > 0 ? Math.max(request.k * 2, 30) : request.k
+      return finish(rank(history, want, request, allow), request, allow)
+    },
+    candidates(entries, request) {
+      const history = historyFromEntries(itemIndex, entries)
+      const blocked = new Set<number>()
+      for (let i = 0; i < history.items.length; i++) {
+        if (!request.includeHistory || (history.weights[i] as number) < 0) blocked.add(history.items[i] as number)
       }
-      const { filter } = request
-      // Each blended component asks about the same items: the caller's filter runs once per item.
-      const verdicts = filter ? new Int8Array(itemIds.length) : undefined
-      const byIndex =
-        filter && verdicts
-          ? (i: number) => {
-              const v = verdicts[i] as number
-              if (v !== 0) return v > 0
-              const ok = filter(itemIds[i] as string)
-              verdicts[i] = ok ? 1 : -1
-              return ok
-            }
-          : undefined
-      const allow = allowFor(history, { exclude, filter: byIndex, includeHistory: request.includeHistory })
-      const diversity = request.diversity ?? 0
-      const want = diversity > 0 ? Math.max(request.k * 2, 30) : request.k
-      let list: Scored[]
-      if (!history.weights.some((w) => w > 0)) list = recommendForTopics(popularity, topicContent, request.topics ?? [], want, allow)
-      else {
-        const scoring = model.prepare(history, request.now)
-        list = scoring.top(want, allow).map((s) => {
-          const because = s.because ?? scoring.because(s.item)
-          return because.length > 0 ? { ...s, because } : s
-        })
+      const list = rank(history, request.k, request, (item) => !blocked.has(item))
+      return { list, complete: list.length < request.k, blocked, ranked: new Map() }
+    },
+    rerank(candidates, request, memoKey) {
+      const exclude = indexesOf(request.excludeIds)
+      const filter = byIndex(request.filter)
+      const allow = (item: number) => !candidates.blocked.has(item) && !exclude.has(item) && (filter === undefined || filter(item))
+      // Without exclusions, the same filter and diversity give the same list: worked out once.
+      const key = memoKey !== undefined && exclude.size === 0 ? memoKey : undefined
+      let ranked = key === undefined ? undefined : candidates.ranked.get(key)
+      if (!ranked) {
+        const want = (request.diversity ?? 0) > 0 ? Math.max(request.k * 2, 30) : request.k
+        const list: Scored[] = []
+        for (const s of candidates.list) {
+          if (!allow(s.item)) continue
+          list.push(s)
+          if (list.length >= want) break
+        }
+        if (list.length < want && !candidates.complete) return undefined
+        ranked = diversified(list, request)
+        if (key !== undefined && candidates.ranked.size < 16) candidates.ranked.set(key, ranked)
       }
-      if (diversity > 0) list = diversify(list, request.k, diversity, similarity)
-      if (request.explore && request.explore.share > 0) {
-        list = explore(list, request.k, { share: request.explore.share, pool, random: seededRandom(request.explore.seed), allow })
-      }
-      return list.slice(0, request.k).map(toRecommendation)
+      return explored(ranked, request, allow)
     },
     similar(itemId, k) {
       const i = itemIndex.get(itemId)

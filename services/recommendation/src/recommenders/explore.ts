@@ -20,14 +20,20 @@ export function explore(list: readonly Scored[], k: number, o: ExploreOptions): 
   const slots = Math.min(Math.floor(Math.max(0, Math.min(1, o.share)) * k), Math.max(0, out.length - 1))
   if (slots === 0 || o.pool.length === 0) return out
   const shown = new Set(out.map((s) => s.item))
-  const eligible = o.pool.filter((item) => !shown.has(item) && o.allow(item))
-  for (let n = 0; n < slots && eligible.length > 0; n++) {
-    const pick = Math.floor(o.random() * eligible.length)
-    const item = eligible[pick] as number
-    eligible.splice(pick, 1)
-    // A slot among positions 1..length−1, so the best item stays first.
+  // Draw without replacement (a partial Fisher–Yates over a copy), checking only what is drawn:
+  // the filter runs a few times per request, not once per pool item.
+  const order = o.pool.slice()
+  let remaining = order.length
+  for (let n = 0; n < slots && remaining > 0; ) {
+    const pick = Math.floor(o.random() * remaining)
+    const item = order[pick] as number
+    order[pick] = order[remaining - 1] as number
+    remaining--
+    if (shown.has(item) || !o.allow(item)) continue
+    shown.add(item)
     const at = 1 + Math.floor(o.random() * (out.length - 1))
     out[at] = { item, score: (out[at] as Scored).score, reason: 'explore' }
+    n++
   }
   return out
 }

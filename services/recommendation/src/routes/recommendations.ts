@@ -3,13 +3,16 @@ import type { RecommendationDb } from '../db.ts'
 import { listParam } from '../domain/item-filter.ts'
 import { modelRegistryFor } from '../models/model-registry.ts'
 import { FeedQuery, ItemParams, RecommendationsQuery, SimilarQuery, Slate, UserParams } from '../schemas/recommendations.ts'
+import { servingFor } from '../serving/serving.ts'
 import { feedForUser } from '../slates/feed-for-user.ts'
 import { recommendForUser } from '../slates/recommend-for-user.ts'
 import { similarItems } from '../slates/similar-items.ts'
 
 export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<RecommendationDb>) {
   const models = modelRegistryFor(ctx)
-  const deps = () => ({ db: ctx.db, models, now: ctx.clock() })
+  const serving = servingFor(ctx)
+  const deps = () => ({ db: ctx.db, models, serving, now: ctx.clock() })
+  app.addHook('onClose', () => serving.close())
 
   app.get(
     '/v1/users/:userId/recommendations',

@@ -2,11 +2,8 @@ import { blendFeed, type FeedSource } from '../domain/feed-blend.ts'
 import { itemFilter } from '../domain/item-filter.ts'
 import { trendingWindows } from '../domain/popularity.ts'
 import { explainReason, followedAuthorReason, followedUsersReason } from '../domain/reasons.ts'
-import { engagedByUsers, userFollows } from '../store/follows-store.ts'
-import { userHistory } from '../store/interactions-store.ts'
+import { engagedByUsers } from '../store/follows-store.ts'
 import { trendingItems } from '../store/popularity-store.ts'
-import { userPreferences } from '../store/preferences-store.ts'
-import { HISTORY_LIMIT } from './recommend-for-user.ts'
 import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
 
 export interface FeedRequest {
@@ -27,11 +24,7 @@ export const FEED_MIX = { following: 0.4, interests: 0.3, network: 0.2, trending
  */
 export async function feedForUser(deps: SlateDeps, req: FeedRequest): Promise<Slate> {
   const previous = await previousPage(deps, req.cursor, req.userId, 'feed')
-  const [history, prefs, follows] = await Promise.all([
-    userHistory(deps.db, req.userId, { limit: HISTORY_LIMIT }),
-    userPreferences(deps.db, req.userId),
-    userFollows(deps.db, req.userId),
-  ])
+  const { history, prefs, follows } = await deps.serving.userState(req.userId)
   const now = deps.now.getTime()
   const since = new Date(now - req.maxAgeHours * 3_600_000)
   const excluded = excludedSoFar(previous)

@@ -1,11 +1,9 @@
 import { type ItemFilterSpec, itemFilter } from '../domain/item-filter.ts'
 import { trendingWindows } from '../domain/popularity.ts'
 import { explainReason, followedAuthorReason, notPersonalizedReason, segmentPopularReason } from '../domain/reasons.ts'
-import { userFollows } from '../store/follows-store.ts'
-import { userHistory } from '../store/interactions-store.ts'
+import type { EngineRequest } from '../recommenders/engine.ts'
 import { trendingItems } from '../store/popularity-store.ts'
-import { userPreferences } from '../store/preferences-store.ts'
-import { segmentPopularItems, userSegments } from '../store/segments-store.ts'
+import { segmentPopularItems } from '../store/segments-store.ts'
 import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
 
 export interface RecommendRequest {
@@ -24,8 +22,8 @@ export interface RecommendRequest {
 
 /** A followed author's items rank higher by this factor. */
 export const FOLLOWED_AUTHOR_BOOST = 1.25
-/** How much of the user's history a request folds in (most recent first). */
-export const HISTORY_LIMIT = 500
+/** Candidates scored per user and kept for later requests: enough for a few pages under common filters. */
+export const CANDIDATES_KEPT = 200
 
 /**
  * A user's recommendations: their current history folded into the trained model (so the last
@@ -35,13 +33,16 @@ export const HISTORY_LIMIT = 500
  */
 export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): Promise<Slate> {
   const previous = await previousPage(deps, req.cursor, req.userId, 'recommendations')
-  const [history, prefs, follows] = await Promise.all([
-    userHistory(deps.db, req.userId, { limit: HISTORY_LIMIT }),
-    userPreferences(deps.db, req.userId),
-    userFollows(deps.db, req.userId),
-  ])
+  const state = await deps.serving.userState(req.userId)
+  const { history, prefs, follows } = state
   const personalized = !prefs?.nonPersonalized
   const excluded = excludedSoFar(previous, req.exclude)
+  // A first page without exclusions or a moving time filter ranks the same until the user changes.
+  const f = req.filters
+  const memoKey =
+    excluded.size === 0 && f.maxAgeMs === undefined
+      ? JSON.stringify([req.count, req.diversity, req.excludeSeen, f.categories, f.types, f.authors, f.languages])
+      : undefined
   const now = deps.now.getTime()
   const allowed = itemFilter(
     {
@@ -63,7 +64,8 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   let candidates: { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }[]
   const { engine } = deps.models
   if (engine) {
-    const recs = engine.recommend(personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : [], {
+    const entries = personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : []
+    const request: EngineRequest = {
       k: want,
       excludeIds: excluded,
       filter: allowed,
@@ -72,7 +74,12 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
       ...(req.explore > 0 && personalized ? { explore: { share: req.explore, seed: seedOf(req.userId, previous?.page ?? 0) } } : {}),
       topics: personalized ? (prefs?.followedTopics ?? []) : [],
       includeHistory: !req.excludeSeen,
-    })
+    }
+    // Scored once per user state and model, then each request only filters and re-ranks; a filter
+    // the kept candidates cannot fill is answered by the model directly.
+    const candidateRequest = { k: CANDIDATES_KEPT, now, topics: request.topics ?? [], includeHistory: request.includeHistory ?? false }
+    const kept = deps.serving.candidates(req.userId, state, engine, candidateRequest, () => engine.candidates(entries, candidateRequest))
+    const recs = engine.rerank(kept, { ...request, excludeIds: excludedSoFar(previous, req.exclude) }, memoKey) ?? engine.recommend(entries, request)
     candidates = recs.map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason(r.reason, r.itemId, r.because, ctx)] }))
   } else {
     const rows = await trendingItems(deps.db, { now: deps.now, ...trendingWindows['7d'], limit: want + excluded.size, offset: 0 })
@@ -85,10 +92,11 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   // (rule or learned, from profiling), first gets what their segments engage with.
   const coldStart = !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0
   if (personalized && coldStart) {
-    const segments = await userSegments(deps.db, req.userId)
+    const { segments } = state
     if (segments.length > 0) {
       const since = new Date(now - 30 * 86_400_000)
-      const popular = await segmentPopularItems(deps.db, segments, { limit: want + excluded.size, since })
+      const limit = want + excluded.size
+      const popular = await deps.serving.segmentPopular(segments, limit, () => segmentPopularItems(deps.db, segments, { limit, since }))
       const inSegment = popular
         .filter((p) => !excluded.has(p.itemId) && allowed(p.itemId))
         .map((p) => ({ itemId: p.itemId, score: p.score, reasons: [segmentPopularReason(p.users)] }))

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import type { RecommendationDb } from '../db.ts'
 import type { ExplainContext, Explanation } from '../domain/reasons.ts'
 import type { ModelRegistry } from '../models/model-registry.ts'
-import { findServed, recommendableNow, recordServed, type ServedSlate } from '../store/served-store.ts'
+import type { Serving } from '../serving/serving.ts'
+import type { ServedSlate } from '../store/served-store.ts'
 import { decodeSlateCursor, encodeSlateCursor, invalidCursor } from './slate-cursor.ts'
 
 export interface SlateItem {
@@ -27,6 +28,7 @@ export interface Slate {
 export interface SlateDeps {
   db: Kysely<RecommendationDb>
   models: ModelRegistry
+  serving: Serving
   now: Date
 }
 
@@ -41,16 +43,17 @@ export function explainContext(models: ModelRegistry): ExplainContext {
 /** The earlier page a cursor points at: it must have been served to this user by this endpoint. */
 export async function previousPage(deps: SlateDeps, cursor: string | undefined, userId: string, kind: ServedSlate['kind']): Promise<ServedSlate | undefined> {
   if (cursor === undefined) return undefined
-  const prev = await findServed(deps.db, decodeSlateCursor(cursor))
+  const prev = await deps.serving.served.find(decodeSlateCursor(cursor))
   if (!prev || prev.userId !== userId || prev.kind !== kind) throw invalidCursor()
   return prev
 }
 
 /**
- * Keeps the candidates the catalog still recommends right now (a removal or a hide since the model
- * was trained wins), takes `count`, records what was served and gives the page its id and cursor.
+ * Keeps the candidates the catalog still recommends right now (a removal, a hide or an expiry since
+ * the model was trained wins), takes `count`, records what was served (written behind, see
+ * ServedLog) and gives the page its id and cursor.
  */
-export async function serveSlate(
+export function serveSlate(
   deps: SlateDeps,
   o: {
     userId: string
@@ -62,15 +65,11 @@ export async function serveSlate(
     excluded: ReadonlySet<string>
     candidates: { itemId: string; score: number; reasons: Explanation[] }[]
   },
-): Promise<Slate> {
-  const live = await recommendableNow(
-    deps.db,
-    o.candidates.map((c) => c.itemId),
-    deps.now,
-  )
-  const chosen = o.candidates.filter((c) => live.has(c.itemId)).slice(0, o.count)
+): Slate {
+  const now = deps.now.getTime()
+  const chosen = o.candidates.filter((c) => deps.models.isLive(c.itemId, now)).slice(0, o.count)
   const recommendationId = randomUUID()
-  await recordServed(deps.db, {
+  deps.serving.served.record({
     recommendationId,
     userId: o.userId,
     scenario: o.scenario,
@@ -86,23 +85,13 @@ export async function serveSlate(
     scenario: o.scenario,
     personalized: o.personalized,
     modelTrainedAt: deps.models.current().trainedAt,
-    items: chosen.map((c, i) => {
-      const e = deps.models.catalog.get(c.itemId)
-      return {
-        itemId: c.itemId,
-        rank: i + 1,
-        score: Math.round(c.score * 10_000) / 10_000,
-        reasons: c.reasons,
-        item: {
-          type: e?.type ?? 'article',
-          title: e?.title ?? null,
-          categories: e?.categories ?? [],
-          author: e?.author ?? null,
-          language: e?.language ?? null,
-          publishedAt: e?.publishedAt ? new Date(e.publishedAt).toISOString() : null,
-        },
-      }
-    }),
+    items: chosen.map((c, i) => ({
+      itemId: c.itemId,
+      rank: i + 1,
+      score: Math.round(c.score * 10_000) / 10_000,
+      reasons: c.reasons,
+      item: deps.models.itemView(c.itemId),
+    })),
     // A full page may have more after it; a short one is the end of what can be recommended.
     nextCursor: chosen.length === o.count ? encodeSlateCursor(recommendationId) : null,
   }

@@ -203,6 +203,7 @@ export interface ContentItem {
   author: string | null
   language: string | null
   publishedAt: Date | null
+  expiresAt: Date | null
 }
 
 /**
@@ -215,7 +216,7 @@ export async function* catalogForContent(db: Db, opts: { now: Date; pageSize?: n
   for (;;) {
     let q = db
       .selectFrom('items')
-      .select(['itemId', 'type', 'title', 'text', 'categories', 'tags', 'author', 'language', 'publishedAt'])
+      .select(['itemId', 'type', 'title', 'text', 'categories', 'tags', 'author', 'language', 'publishedAt', 'expiresAt'])
       .orderBy('itemId')
       .limit(pageSize)
     if (after !== undefined) q = q.where('itemId', '>', after)

@@ -5,8 +5,14 @@ type Db = Kysely<RecommendationDb>
 
 export type ServedSlate = ServedRecommendationsTable
 
-export async function recordServed(db: Db, slate: ServedSlate): Promise<void> {
-  await db.insertInto('servedRecommendations').values(slate).execute()
+/** Writes several slates in one statement (an id already stored is left as it is). */
+export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<void> {
+  if (slates.length === 0) return
+  await db
+    .insertInto('servedRecommendations')
+    .values(slates)
+    .onConflict((oc) => oc.column('recommendationId').doNothing())
+    .execute()
 }
 
 export async function findServed(db: Db, recommendationId: string): Promise<ServedSlate | undefined> {
@@ -17,17 +23,4 @@ export async function findServed(db: Db, recommendationId: string): Promise<Serv
 export async function purgeServed(db: Db, before: Date): Promise<number> {
   const r = await db.deleteFrom('servedRecommendations').where('servedAt', '<', before).executeTakeFirst()
   return Number(r.numDeletedRows)
-}
-
-/** Live catalog state of some items: absent, hidden or expired ones are not recommendable now. */
-export async function recommendableNow(db: Db, itemIds: string[], now: Date): Promise<Set<string>> {
-  if (itemIds.length === 0) return new Set()
-  const rows = await db
-    .selectFrom('items')
-    .select('itemId')
-    .where('itemId', 'in', itemIds)
-    .where('hidden', '=', false)
-    .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]))
-    .execute()
-  return new Set(rows.map((r) => r.itemId))
 }

@@ -115,3 +115,40 @@ t.test('engine: ids in and out, exclusions, negative history, diversity', async 
   t.equal(diverse.length, 3)
   t.same(engine.similar('nope', 3), [])
 })
+
+t.test('engine: kept candidates answer requests as the model would; a filter they cannot fill asks the model', async (t) => {
+  const engine = createEngine(data, model)
+  const entries = [
+    { itemId: 'a1', weight: 1, time: T0 },
+    { itemId: 'b2', weight: -1, time: T0 },
+  ]
+  const all = engine.candidates(entries, { k: 50, now: T0 })
+  t.ok(all.complete, 'fewer items than asked for: the list is the whole ranking')
+  t.notOk(
+    all.list.some((s) => s.item === at('a1') || s.item === at('b2')),
+    'history and negatives are out',
+  )
+  const idsOf = (recs: { itemId: string }[] | undefined) => recs?.map((r) => r.itemId)
+  t.same(idsOf(engine.rerank(all, { k: 3, now: T0 })), idsOf(engine.recommend(entries, { k: 3, now: T0 })), 'the same items as the model')
+  // Filters and exclusions keep the candidates' order (blend scales are those of the unfiltered ranking).
+  const order = all.list.map((s) => data.itemIds[s.item] as string)
+  for (const request of [{ k: 3, excludeIds: ['a2'] }, { k: 3, filter: (id: string) => id.startsWith('b') }]) {
+    const got = idsOf(engine.rerank(all, { now: T0, ...request })) ?? []
+    const allowed = order.filter((id) => !request.excludeIds?.includes(id) && (request.filter?.(id) ?? true))
+    t.same(got, allowed.slice(0, 3), JSON.stringify(request))
+  }
+  t.equal(engine.rerank(all, { k: 4, diversity: 0.7, now: T0 })?.length, 4)
+  const memo = engine.rerank(all, { k: 3, diversity: 0.5, now: T0 }, 'first-page')
+  t.ok(all.ranked.has('first-page'), 'a first page is ranked once')
+  t.same(engine.rerank(all, { k: 3, diversity: 0.5, now: T0 }, 'first-page'), memo)
+  engine.rerank(all, { k: 3, excludeIds: ['a2'], now: T0 }, 'with-exclusions')
+  t.notOk(all.ranked.has('with-exclusions'), 'exclusions are per request, never kept')
+
+  const few = engine.candidates(entries, { k: 2, now: T0 })
+  t.notOk(few.complete)
+  t.equal(
+    engine.rerank(few, { k: 2, filter: (id) => id === 'fresh', now: T0 }),
+    undefined,
+    'two kept candidates cannot answer a narrow filter: the caller asks recommend',
+  )
+})

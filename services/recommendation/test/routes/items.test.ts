@@ -6,7 +6,8 @@ import t from 'tap'
 
 const pg = await createTestDatabase()
 const database = await openDatabase(pg.url)
-const bus = new MemoryBus({ retryDelayMs: 10 })
+// The service's own listeners consume attune.items; keep enough of it to inspect.
+const bus = new MemoryBus({ retryDelayMs: 10, retain: 10_000 })
 const now = new Date('2026-11-25T12:00:00Z')
 const service = await startTestService(recommendation, { database, bus, clock: () => now })
 const { app } = service

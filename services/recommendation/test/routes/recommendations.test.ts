@@ -286,6 +286,37 @@ t.test('models: status for admins only', async (t) => {
   t.equal((await get('/v1/models/current')).statusCode, 403, 'a site key cannot see or train models')
 })
 
+t.test('another replica stops serving what it kept once a change commits anywhere: a hidden item, a new interaction', async (t) => {
+  // An API-only replica on the same database and topics: it applies no events itself, so what it
+  // learns of changes comes through its listeners.
+  const replica = await startTestService(recommendation, {
+    database,
+    bus: new KafkaBus({ brokers: kafka.brokers.split(','), clientId: 'recommendation-2', log }),
+    env: { KAFKA_TOPIC_PREFIX: prefix, CONSUMERS_ENABLED: 'false' },
+  })
+  t.teardown(() => replica.close())
+  const trained = await replica.app.inject({ method: 'POST', url: '/v1/models/train', headers: asAdmin })
+  t.equal(trained.statusCode, 200)
+  const fromReplica = async () => {
+    const r = await replica.app.inject({ url: '/v1/users/reader-4/recommendations?count=5&diversity=0&explore=0', headers: asSite })
+    if (r.statusCode !== 200) throw new Error(`${r.statusCode} ${r.body}`)
+    return (r.json() as Slate).items.map((i) => i.itemId)
+  }
+  const first = await fromReplica()
+  t.same(await fromReplica(), first, 'served again from what the replica kept')
+
+  const hidden = first[0] as string
+  const item = items.find((i) => i.itemId === hidden)
+  const put = await app.inject({ method: 'PUT', url: `/v1/items/${hidden}`, headers: asAdmin, payload: { ...item, itemId: undefined, hidden: true } })
+  t.equal(put.statusCode, 200, put.body)
+  await waitFor(async () => !(await fromReplica()).includes(hidden), { timeoutMs: 30_000, what: 'the hidden item gone from the other replica' })
+
+  const read = (await fromReplica())[0] as string
+  await interact('reader-4', { type: 'like', itemId: read })
+  await waitFor(async () => !(await fromReplica()).includes(read), { timeoutMs: 30_000, what: 'the item just read gone from the other replica' })
+  t.pass('both changes reached the replica that did not make them')
+})
+
 for (const [name, url, field] of [
   ['count 0', '/v1/users/u/recommendations?count=0', '/count'],
   ['count 101', '/v1/users/u/recommendations?count=101', '/count'],
