@@ -1,3 +1,4 @@
+import { seededRandom } from '@attune/kit'
 import { decodeFloat32, decodeInt32, encodeArray, numberField } from './codec.ts'
 import { decay } from './history.ts'
 import { accumulateNeighbours, type Neighbours, neighbourScratch, neighboursOf, sparseScoring } from './scoring.ts'
@@ -13,6 +14,13 @@ export interface ContentOptions {
   termsPerItem: number
   /** Terms found in more than this share of items are dropped (they say little and cost df² to join). */
   maxDocumentFrequency: number
+  /**
+   * The similarity join walks at most this many postings of a term — a window of them, shuffled
+   * once, that starts at a different place for each item — with contributions scaled by
+   * df / window (an unbiased estimate of the cosine). A term shared by thousands of items no longer
+   * costs thousands of steps for each of them, and neighbours still spread over the whole catalog.
+   */
+  maxPostingsPerTerm: number
   /** BM25 term-frequency saturation and length normalisation. */
   k1: number
   b: number
@@ -26,6 +34,7 @@ export const defaultContentOptions: ContentOptions = {
   neighbours: 50,
   termsPerItem: 32,
   maxDocumentFrequency: 0.1,
+  maxPostingsPerTerm: 256,
   k1: 1.2,
   b: 0.75,
   fieldWeights: { title: 2, text: 1, tags: 3, author: 2 },
@@ -128,6 +137,24 @@ export function fitContent(data: TrainingData, options: Partial<ContentOptions> 
       fill[t] = at + 1
     }
   }
+  // Terms with more postings than the join walks get theirs in a seeded random order, and a scale.
+  const random = seededRandom(7)
+  const termScale = new Float64Array(nTerms).fill(1)
+  for (let t = 0; t < nTerms; t++) {
+    const start = postingsPtr[t] as number
+    const end = postingsPtr[t + 1] as number
+    if (end - start <= o.maxPostingsPerTerm) continue
+    for (let k = end - 1; k > start; k--) {
+      const r = start + Math.floor(random() * (k - start + 1))
+      const item = postingItems[k] as number
+      postingItems[k] = postingItems[r] as number
+      postingItems[r] = item
+      const w = postingWeights[k] as number
+      postingWeights[k] = postingWeights[r] as number
+      postingWeights[r] = w
+    }
+    termScale[t] = (end - start) / o.maxPostingsPerTerm
+  }
   const acc = new Float64Array(n)
   const touched = new Int32Array(n)
   const indptr = new Int32Array(n + 1)
@@ -137,8 +164,14 @@ export function fitContent(data: TrainingData, options: Partial<ContentOptions> 
     let nTouched = 0
     for (let p = itemTermsPtr[i] as number; p < (itemTermsPtr[i + 1] as number); p++) {
       const t = termList[p] as number
-      const w = weightList[p] as number
-      for (let q = postingsPtr[t] as number, end = postingsPtr[t + 1] as number; q < end; q++) {
+      const w = (weightList[p] as number) * (termScale[t] as number)
+      const start = postingsPtr[t] as number
+      const length = (postingsPtr[t + 1] as number) - start
+      // Each item walks its own window of the shuffled postings, so together they reach them all.
+      const walk = Math.min(length, o.maxPostingsPerTerm)
+      const offset = walk < length ? Math.imul(i, 2654435761) >>> 0 : 0
+      for (let k = 0; k < walk; k++) {
+        const q = start + ((offset + k) % length)
         const j = postingItems[q] as number
         if (acc[j] === 0) touched[nTouched++] = j
         acc[j] = (acc[j] as number) + w * (postingWeights[q] as number)

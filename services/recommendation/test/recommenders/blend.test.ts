@@ -132,7 +132,10 @@ t.test('engine: kept candidates answer requests as the model would; a filter the
   t.same(idsOf(engine.rerank(all, { k: 3, now: T0 })), idsOf(engine.recommend(entries, { k: 3, now: T0 })), 'the same items as the model')
   // Filters and exclusions keep the candidates' order (blend scales are those of the unfiltered ranking).
   const order = all.list.map((s) => data.itemIds[s.item] as string)
-  for (const request of [{ k: 3, excludeIds: ['a2'] }, { k: 3, filter: (id: string) => id.startsWith('b') }]) {
+  for (const request of [
+    { k: 3, excludeIds: ['a2'] },
+    { k: 3, filter: (id: string) => id.startsWith('b') },
+  ]) {
     const got = idsOf(engine.rerank(all, { now: T0, ...request })) ?? []
     const allowed = order.filter((id) => !request.excludeIds?.includes(id) && (request.filter?.(id) ?? true))
     t.same(got, allowed.slice(0, 3), JSON.stringify(request))
