@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join, resolve } from 'node:path'
+import { generation } from '@attune/generation'
 import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus, openDatabase, type Service, type ServiceDefinition } from '@attune/kit'
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
+import { demoScheduling, demoWebhookReceiver, scheduling, schedulingEmbeddedConfig } from '@attune/scheduling'
 import { sentiment } from '@attune/sentiment'
 import pino from 'pino'
 import { defaultDemo, demoInteractions, demoItems } from './demo-data.ts'
@@ -25,7 +27,7 @@ export interface Embedded {
 }
 
 // Every service of the suite, in start order (producers before consumers on close).
-const definitions = [profiling, recommendation, sentiment] as const
+export const definitions = [profiling, recommendation, scheduling, sentiment, generation] as const
 
 function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': `${type}; charset=utf-8` })
@@ -73,6 +75,29 @@ async function demoCatalog(recommendationService: Service<KitTables>, adminKey: 
 }
 
 /**
+ * A news chat and a story for a demo user with the offline provider, so both show working on first
+ * start: the chat cites the user's recommendations (asked over HTTP through the embedded server).
+ */
+async function demoGeneration(generationService: Service<KitTables>, publicKey: string): Promise<void> {
+  const headers = { authorization: `Bearer ${publicKey}` }
+  const post = async (url: string, payload: object) => {
+    const r = await generationService.app.inject({ method: 'POST', url, headers, payload })
+    if (r.statusCode >= 300) throw new Error(`demo ${url} rejected: ${r.statusCode} ${r.body}`)
+    return r.json() as { conversationId?: string }
+  }
+  const { conversationId } = await post('/v1/conversations', { userId: 'user-0001' })
+  await post(`/v1/conversations/${conversationId}/messages`, { text: 'What is new in sport today?' })
+  await post('/v1/stories', {
+    userId: 'user-0001',
+    title: 'The Lantern Road',
+    genre: 'fantasy',
+    rating: 'all_ages',
+    facts: ['Magic is fading from the kingdom'],
+    characters: [{ name: 'Mira', description: 'a cartographer with a secret map' }],
+  })
+}
+
+/**
  * All services in one process behind one base URL: `/<service>/…` is routed to that service with
  * the prefix stripped, as the Kubernetes ingress does. PGlite under `home`, the in-memory bus.
  */
@@ -84,26 +109,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const database = await openDatabase(`pglite://${join(home, 'pgdata')}`)
   const bus = new MemoryBus()
   const services = new Map<string, Service<KitTables>>()
-  for (const def of definitions) {
-    const schema = def.configSchema ?? BaseConfigSchema
-    // A service's own variables (e.g. INTERACTION_WEIGHTS) come from the environment; the kit's are set here.
-    const own = Object.keys(schema.properties).filter((k) => !(k in BaseConfigSchema.properties) && process.env[k] !== undefined)
-    const config = loadConfig(schema, {
-      ...Object.fromEntries(own.map((k) => [k, process.env[k]])),
-      DATABASE_URL: 'pglite://',
-      ATTUNE_API_KEYS: keys.spec,
-      LOG_LEVEL: o.logLevel,
-      OUTBOX_POLL_MS: '100',
-    })
-    // Each definition is typed by its own tables; here only the kit's part matters.
-    const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })
-    await service.migrate()
-    await service.start()
-    services.set(def.name, service)
-  }
-
+  // Scheduling's demo deliveries go to a signed-webhook receiver on this server (GET /demo/webhook lists them).
+  const webhook = demoWebhookReceiver(schedulingEmbeddedConfig('', keys.spec, process.env).DELIVERY_WEBHOOK_SECRET ?? '')
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/'
+    if (webhook.handle(req, res)) return
     const m = /^\/([a-z-]+)(\/[^?]*)?(\?.*)?$/.exec(url)
     const service = m?.[1] ? services.get(m[1]) : undefined
     if (service && m) {
@@ -144,6 +154,27 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : o.port
   const baseUrl = `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${port}`
+  // Services start once the server listens: generation needs its base URL to reach recommendation.
+  for (const def of definitions) {
+    const schema = def.configSchema ?? BaseConfigSchema
+    // A service's own variables (e.g. INTERACTION_WEIGHTS) come from the environment; the kit's are set here.
+    const own = Object.keys(schema.properties).filter((k) => !(k in BaseConfigSchema.properties) && process.env[k] !== undefined)
+    const config = loadConfig(schema, {
+      ...Object.fromEntries(own.map((k) => [k, process.env[k]])),
+      DATABASE_URL: 'pglite://',
+      ATTUNE_API_KEYS: keys.spec,
+      LOG_LEVEL: o.logLevel,
+      OUTBOX_POLL_MS: '100',
+      // The chatbot asks the recommendation service over HTTP, through this server as any client would.
+      ...(def.name === 'generation' ? { RECOMMENDATION_URL: `${baseUrl}/recommendation`, RECOMMENDATION_API_KEY: keys.publicKey } : {}),
+      ...(def.name === 'scheduling' ? schedulingEmbeddedConfig(baseUrl, keys.spec, process.env) : {}),
+    })
+    // Each definition is typed by its own tables; here only the kit's part matters.
+    const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })
+    await service.migrate()
+    await service.start()
+    services.set(def.name, service)
+  }
 
   const marker = join(home, 'demo-loaded')
   let seeded = false
@@ -170,6 +201,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       const r = await recommendationService.app.inject({ method: 'POST', url: '/v1/models/train', headers: { authorization: `Bearer ${keys.adminKey}` } })
       if (r.statusCode !== 200) throw new Error(`demo model training failed: ${r.statusCode} ${r.body}`)
     }
+    const schedulingService = services.get('scheduling')
+    if (schedulingService && keys.adminKey) await demoScheduling(schedulingService, keys.adminKey, log)
+    const generationService = services.get('generation')
+    if (generationService) await demoGeneration(generationService, keys.publicKey)
     writeFileSync(marker, new Date().toISOString())
     seeded = true
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startNodeProcess, waitFor } from '@attune/kit/testing'
 import t from 'tap'
+import { definitions } from '../src/embedded.ts'
 
 const home = mkdtempSync(join(tmpdir(), 'attune-home-'))
 const main = join(import.meta.dirname, '..', 'src', 'main.ts')
@@ -39,7 +40,7 @@ t.test('first start from an empty home: keys printed, demo data loaded, ready', 
 
   const ready = await fetch(`${baseUrl}/health/ready`)
   t.equal(ready.status, 200)
-  t.same(await ready.json(), { status: 'ok', checks: { profiling: 'ok', recommendation: 'ok', sentiment: 'ok' } })
+  t.same(await ready.json(), { status: 'ok', checks: Object.fromEntries(definitions.map((d) => [d.name, 'ok'])) }, 'every service of the suite is ready')
 
   const auth = { authorization: `Bearer ${publicKey}` }
   const trending = async (): Promise<Page> =>

@@ -15,6 +15,7 @@ export const ErrorCodes = {
   unprocessable: { status: 422, title: 'Request cannot be processed' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
+  bad_gateway: { status: 502, title: 'Bad gateway' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 

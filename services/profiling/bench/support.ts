@@ -47,7 +47,7 @@ export async function startProfilingServer(logLevel = 'warn'): Promise<BenchServ
       LOG_LEVEL: logLevel,
       RATE_LIMIT_MAX: '100000000',
       DOCS_ENABLED: 'false',
-      DATABASE_POOL_MAX: '16',
+      DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '16',
       // e.g. BENCH_NODE_OPTIONS=--cpu-prof to profile the server under load.
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },

@@ -1,0 +1,152 @@
+// Generation benchmark, in one run and bounded in time:
+// 1. the gateway's added latency: the same completion asked of a local OpenAI-compatible server
+//    directly through the `openai` SDK, then through POST /v1/generate on the real server (its own
+//    process, real Postgres: budget, moderation, PII redaction, prompt, usage and the stored
+//    output), one request at a time; p50/p99 of each and of the difference;
+// 2. chatbot turns/s with the offline provider (recommendations from a local HTTP server).
+// BENCH_REQUESTS (default 2000 per side), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 8).
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_SECRET_KEY } from '@attune/kit/testing'
+import autocannon from 'autocannon'
+import OpenAI from 'openai'
+import { startFakeOpenAi } from '../test/support/fake-openai.ts'
+import { startFakeRecommendation } from '../test/support/fake-recommendation.ts'
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 2000)
+const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
+const auth = { authorization: `Bearer ${TEST_SECRET_KEY}` }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}
+const ms = (ns: bigint) => Number(ns) / 1e6
+const round = (x: number) => Number(x.toFixed(3))
+
+async function serve(env: Record<string, string>) {
+  const db = await createTestDatabase()
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const url = `http://127.0.0.1:${port}`
+  const server = await startNodeProcess(
+    join(import.meta.dirname, '..', 'src', 'server.ts'),
+    {
+      DATABASE_URL: db.url,
+      ATTUNE_API_KEYS: TEST_API_KEYS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MAX: '100000000',
+      GENERATION_RATE_LIMIT_PER_MINUTE: '100000000',
+      DOCS_ENABLED: 'false',
+      ...env,
+    },
+    async () => (await fetch(`${url}/health/ready`)).status === 200,
+  )
+  return { url, stop: async () => void (await server.stop()), drop: () => db.drop() }
+}
+
+const fake = await startFakeOpenAi()
+fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
+const recs = await startFakeRecommendation()
+const gateway = await serve({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' })
+const offline = await serve({ RECOMMENDATION_URL: recs.url })
+let exitCode = 0
+try {
+  // 1. Direct SDK call against gateway call, interleaved so both see the same machine state.
+  const client = new OpenAI({ apiKey: 'sk-bench', baseURL: fake.url, maxRetries: 0 })
+  const messages = [
+    { role: 'system' as const, content: 'You write social-media posts for a publisher. Output only the post text.\nUse a neutral, clear register.' },
+    { role: 'user' as const, content: 'Write a social-media post about: the weekend weather.' },
+  ]
+  const direct: number[] = []
+  const viaGateway: number[] = []
+  let failures = 0
+  const once = async (i: number) => {
+    let t0 = process.hrtime.bigint()
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 1, temperature: 0.7, max_tokens: 400 })
+    direct.push(ms(process.hrtime.bigint() - t0))
+    t0 = process.hrtime.bigint()
+    const r = await fetch(`${gateway.url}/v1/generate`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ use: 'post', brief: { topic: `the weekend weather ${i}` } }),
+    })
+    await r.arrayBuffer()
+    viaGateway.push(ms(process.hrtime.bigint() - t0))
+    if (r.status !== 200) failures++
+  }
+  for (let i = 0; i < Math.min(200, requests); i++) await once(i) // warm-up
+  direct.length = 0
+  viaGateway.length = 0
+  for (let i = 0; i < requests; i++) await once(i)
+  if (failures > 0) exitCode = 1
+  const d = [...direct].sort((a, b) => a - b)
+  const g = [...viaGateway].sort((a, b) => a - b)
+
+  // 2. Chatbot turns/s with the offline provider, over several conversations.
+  const ids: string[] = []
+  for (let i = 0; i < connections * 4; i++) {
+    const r = await fetch(`${offline.url}/v1/conversations`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: `bench-${i}` }),
+    })
+    ids.push(((await r.json()) as { conversationId: string }).conversationId)
+  }
+  let k = 0
+  const turn = {
+    method: 'POST' as const,
+    headers: { ...auth, 'content-type': 'application/json' },
+    setupRequest: (req: autocannon.Request) => ({
+      ...req,
+      path: `/v1/conversations/${ids[k++ % ids.length]}/messages`,
+      body: JSON.stringify({ text: 'anything new on climate?' }),
+    }),
+  }
+  const run = (duration: number) =>
+    new Promise<autocannon.Result>((resolve, reject) =>
+      autocannon({ url: offline.url, connections, duration, requests: [turn] }, (err, res) => (err ? reject(err) : resolve(res))),
+    )
+  await run(2)
+  const chat = await run(seconds)
+  if (chat.non2xx > 0 || chat.errors > 0) exitCode = 1
+
+  const result = {
+    requests,
+    directP50Ms: round(percentile(d, 50)),
+    directP99Ms: round(percentile(d, 99)),
+    gatewayP50Ms: round(percentile(g, 50)),
+    gatewayP99Ms: round(percentile(g, 99)),
+    addedP50Ms: round(percentile(g, 50) - percentile(d, 50)),
+    addedP99Ms: round(percentile(g, 99) - percentile(d, 99)),
+    gatewayFailures: failures,
+    chatTurnsPerSec: Math.round(chat.requests.average),
+    chatP50Ms: chat.latency.p50,
+    chatP99Ms: chat.latency.p99,
+    chatNon2xx: chat.non2xx,
+    seconds,
+    connections,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+  }
+  process.stdout.write(
+    `${[
+      `direct SDK call          p50 ${result.directP50Ms} ms   p99 ${result.directP99Ms} ms   (${requests} requests, one at a time)`,
+      `through POST /v1/generate p50 ${result.gatewayP50Ms} ms   p99 ${result.gatewayP99Ms} ms`,
+      `added by the gateway      p50 ${result.addedP50Ms} ms   p99 ${result.addedP99Ms} ms   (target p99 <= 2 ms)`,
+      `chatbot, offline provider ${result.chatTurnsPerSec} turns/s (p50 ${result.chatP50Ms} ms, p99 ${result.chatP99Ms} ms, ${connections} connections, ${seconds} s)`,
+      JSON.stringify(result),
+    ].join('\n')}\n`,
+  )
+} finally {
+  await gateway.stop()
+  await offline.stop()
+  await gateway.drop()
+  await offline.drop()
+  await fake.close()
+  await recs.close()
+}
+process.exit(exitCode)

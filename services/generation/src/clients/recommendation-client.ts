@@ -1,0 +1,55 @@
+import type { RecommendedArticle } from '../domain/chat-articles.ts'
+import { ProviderError } from '../providers/provider-error.ts'
+
+export interface RecommendationSlate {
+  recommendationId: string
+  articles: RecommendedArticle[]
+}
+
+export interface RecommendationClient {
+  /** The user's personalized slate from `GET /v1/users/{userId}/recommendations`. */
+  forUser(userId: string, count: number): Promise<RecommendationSlate>
+}
+
+interface SlateBody {
+  recommendationId?: unknown
+  items?: {
+    itemId: string
+    score: number
+    reasons?: { text?: string }[]
+    item?: { title?: string | null; categories?: string[]; author?: string | null }
+  }[]
+}
+
+/** Over HTTP, as any client of the recommendation service; its failures are 502/503 upstream errors. */
+export function recommendationClient(o: { url: string; apiKey?: string; timeoutMs: number }): RecommendationClient {
+  return {
+    async forUser(userId, count) {
+      let res: Response
+      try {
+        res = await fetch(`${o.url}/v1/users/${encodeURIComponent(userId)}/recommendations?count=${count}`, {
+          headers: { accept: 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}) },
+          signal: AbortSignal.timeout(o.timeoutMs),
+        })
+      } catch (cause) {
+        throw new ProviderError(503, 'The recommendation service could not be reached', { cause })
+      }
+      if (res.status >= 500 || res.status === 429) throw new ProviderError(503, `The recommendation service is unavailable (HTTP ${res.status})`)
+      if (!res.ok) throw new ProviderError(502, `The recommendation service refused the request (HTTP ${res.status})`)
+      const body = (await res.json().catch(() => ({}))) as SlateBody
+      if (typeof body.recommendationId !== 'string' || !Array.isArray(body.items))
+        throw new ProviderError(502, 'The recommendation service answered in an unknown shape')
+      return {
+        recommendationId: body.recommendationId,
+        articles: body.items.map((i) => ({
+          itemId: i.itemId,
+          title: i.item?.title ?? null,
+          categories: i.item?.categories ?? [],
+          author: i.item?.author ?? null,
+          score: i.score,
+          reasons: (i.reasons ?? []).map((r) => r.text ?? '').filter(Boolean),
+        })),
+      }
+    },
+  }
+}

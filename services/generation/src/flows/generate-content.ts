@@ -1,0 +1,158 @@
+import { errors } from '@attune/kit'
+import { v7 as uuidv7 } from 'uuid'
+import type { StoredVariant } from '../db.ts'
+import { findBanned, redactBanned } from '../domain/banned-words.ts'
+import { flaggedCategories } from '../domain/moderation.ts'
+import { buildPrompt } from '../domain/prompt.ts'
+import { resolveStyle } from '../domain/style.ts'
+import { templateFor } from '../domain/templates.ts'
+import type { BrandVoice } from '../domain/voice.ts'
+import type { GatewayResult } from '../gateway/llm-gateway.ts'
+import type { CompletionRequest } from '../providers/provider.ts'
+import type { GenerateRequest, Generation } from '../schemas/generate.ts'
+import { policyFor } from '../store/policies-store.ts'
+import { recordGeneration } from '../store/record-generation.ts'
+import { signalsOf } from '../store/signals-store.ts'
+import { getVoice } from '../store/voices-store.ts'
+import type { FlowDeps } from './deps.ts'
+import { variantView } from './generation-view.ts'
+import { guardInput } from './input-guard.ts'
+
+const MAX_TOKENS: Record<GenerateRequest['use'], number> = { post: 400, caption: 200, reply: 400, notification: 80, ad_copy: 200 }
+
+/**
+ * POST /v1/generate: guards the input, builds the prompt from the template, the user's style and
+ * the brand voice, asks the provider for n variants, keeps banned words out (asks again once, then
+ * redacts), moderates the outputs and queues them for review when the use's policy says so.
+ * Everything is written in one transaction after the provider answered.
+ */
+export async function generateContent(deps: FlowDeps, apiKeyName: string, req: GenerateRequest): Promise<Generation> {
+  const { ctx, gateway, moderate, settings } = deps
+  if (req.use === 'reply' && !req.brief.replyTo) throw errors.invalid('/brief/replyTo', 'is required when use is reply')
+  // Read in parallel with the others; a failure surfaces where it is awaited (in the gateway).
+  const spent = gateway.spentToday(apiKeyName)
+  spent.catch(() => {})
+  const [voiceRow, policy, signals] = await Promise.all([
+    req.voiceId ? getVoice(ctx.db, req.voiceId) : undefined,
+    policyFor(ctx.db, req.use),
+    req.userId ? signalsOf(ctx.db, req.userId) : undefined,
+  ])
+  if (req.voiceId && !voiceRow) throw errors.invalid('/voiceId', `names no brand voice (${req.voiceId})`)
+  const voice: BrandVoice | undefined = voiceRow
+  const fields = [
+    { field: '/brief/topic', text: req.brief.topic },
+    ...req.brief.keyPoints.map((text, i) => ({ field: `/brief/keyPoints/${i}`, text })),
+    ...(req.brief.replyTo ? [{ field: '/brief/replyTo', text: req.brief.replyTo }] : []),
+  ]
+  const guarded = await guardInput(moderate, fields, policy.blockThreshold)
+  const [topic = '', ...rest] = guarded.texts
+  const keyPoints = rest.slice(0, req.brief.keyPoints.length)
+  const replyTo = req.brief.replyTo ? rest[rest.length - 1] : undefined
+
+  const { style, features } = resolveStyle(signals, req.style ?? {})
+  const template = templateFor(req.use)
+  const vars = { topic, keyPoints: keyPoints.length ? `\nKey points:\n${keyPoints.map((p) => `- ${p}`).join('\n')}` : '', replyTo: replyTo ?? '' }
+  const request: CompletionRequest = {
+    model: settings.models(req.use),
+    messages: buildPrompt(template, vars, style, voice),
+    n: req.n,
+    temperature: req.temperature,
+    maxTokens: MAX_TOKENS[req.use],
+    brief: { kind: 'generate', use: req.use, topic, keyPoints, ...(replyTo ? { replyTo } : {}), style, ...(voice ? { voice } : {}) },
+  }
+  const call = { apiKeyName, userId: req.userId ?? null }
+  const first = await gateway.complete({ ...call, request, cache: req.cache, spent })
+  const results: GatewayResult[] = [first]
+  const banned = voice?.bannedWords ?? []
+
+  // Banned words: ask once more for each variant that used one, then redact whatever is left.
+  const texts = [...first.completion.texts]
+  const regenerated = texts.map(() => false)
+  for (let i = 0; i < texts.length; i++) {
+    const hits = findBanned(texts[i] as string, banned)
+    if (hits.length === 0) continue
+    const retry = await gateway.complete({
+      ...call,
+      cache: false,
+      request: {
+        ...request,
+        n: 1,
+        messages: [
+          ...request.messages,
+          { role: 'system', content: `Your previous answer used banned words (${hits.join(', ')}). Write it again without them.` },
+        ],
+      },
+    })
+    results.push(retry)
+    texts[i] = retry.completion.texts[0] ?? ''
+    regenerated[i] = true
+  }
+  const cleaned = texts.map((t) => redactBanned(t, banned))
+  const verdicts = await moderate(cleaned.map((c) => c.text))
+  const variants: StoredVariant[] = cleaned.map((c, i) => ({
+    index: i,
+    text: c.text,
+    moderationScore: verdicts[i]?.score ?? 0,
+    flagged: (verdicts[i]?.score ?? 0) >= policy.flagThreshold,
+    categories: verdicts[i] ? flaggedCategories(verdicts[i], policy.flagThreshold) : [],
+    bannedRedacted: c.found,
+    regenerated: regenerated[i] as boolean,
+  }))
+  const reasons: ('publish' | 'flagged')[] = []
+  if (req.publish && policy.reviewPublished) reasons.push('publish')
+  if (variants.some((v) => v.flagged)) reasons.push('flagged')
+
+  const now = ctx.clock()
+  const generationId = uuidv7()
+  const reviewId = reasons.length > 0 ? uuidv7() : undefined
+  const why = {
+    template: { id: template.id, version: template.version },
+    voice: voice ? { voiceId: voice.voiceId, name: voice.name, version: voice.version } : null,
+    features,
+    redactions: guarded.redactions,
+    moderation: { source: verdicts[0]?.source ?? 'local', flagThreshold: policy.flagThreshold, blockThreshold: policy.blockThreshold },
+  }
+  const usage = results.reduce(
+    (u, r) =>
+      r.cached
+        ? u
+        : { promptTokens: u.promptTokens + r.completion.usage.promptTokens, completionTokens: u.completionTokens + r.completion.usage.completionTokens },
+    { promptTokens: 0, completionTokens: 0 },
+  )
+  await recordGeneration(ctx.db, {
+    spend: { apiKeyName, day: first.record.day, requests: results.length, usage },
+    cache: results.flatMap((r) => (r.record.cache ? [r.record.cache] : [])),
+    ...(reviewId ? { review: { reviewId, reasons, actor: `key:${apiKeyName}` } } : {}),
+    generation: {
+      generationId,
+      apiKeyName,
+      userId: req.userId ?? null,
+      use: req.use,
+      voiceId: voice?.voiceId ?? null,
+      voiceVersion: voice?.version ?? null,
+      templateId: template.id,
+      templateVersion: template.version,
+      provider: first.completion.provider,
+      model: first.completion.model,
+      cached: first.cached,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      variants,
+      why,
+      createdAt: now,
+    },
+  })
+  return {
+    generationId,
+    use: req.use,
+    userId: req.userId ?? null,
+    provider: first.completion.provider,
+    model: first.completion.model,
+    cached: first.cached,
+    variants: variants.map(variantView),
+    review: reviewId ? { reviewId, status: 'pending', reasons } : null,
+    why,
+    usage,
+    createdAt: now.toISOString(),
+  }
+}

@@ -1,0 +1,47 @@
+import { errors, problemResponses, ref, type ServiceApp } from '@attune/kit'
+import type { FlowDeps } from '../flows/deps.ts'
+import { generateContent } from '../flows/generate-content.ts'
+import { generationView } from '../flows/generation-view.ts'
+import { generatingResponses } from '../schemas/common.ts'
+import { GenerateRequest, Generation, GenerationParams } from '../schemas/generate.ts'
+import { getGeneration } from '../store/generations-store.ts'
+import { reviewOfGeneration } from '../store/reviews-store.ts'
+
+export function generateRoutes(app: ServiceApp, deps: FlowDeps) {
+  app.post(
+    '/v1/generate',
+    {
+      config: { rateLimit: { max: deps.settings.rateLimitPerMinute, timeWindow: 60_000 } },
+      schema: {
+        operationId: 'generateContent',
+        tags: ['generate'],
+        summary: 'Write a post, caption, reply, notification or ad copy for a user, in n variants',
+        description:
+          'The prompt comes from a versioned template, the user’s language style and mood (mirrored from profiling and sentiment) and an optional brand voice. ' +
+          'Personal data in the brief is redacted before it leaves; inputs over the use’s block threshold are refused (422); banned words never reach an output; ' +
+          'flagged outputs, and content meant for publishing, wait in the review queue. `why` says what shaped the output. Provider failures: 502/503.',
+        body: GenerateRequest,
+        response: { 200: ref(Generation), ...generatingResponses },
+      },
+    },
+    async (request) => generateContent(deps, request.apiKey?.name ?? 'anonymous', request.body),
+  )
+  app.get(
+    '/v1/generations/:generationId',
+    {
+      schema: {
+        operationId: 'getGeneration',
+        tags: ['generate'],
+        summary: 'A generated output, its variants, review status and why',
+        params: GenerationParams,
+        response: { 200: ref(Generation), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { generationId } = request.params
+      const [g, review] = await Promise.all([getGeneration(deps.ctx.db, generationId), reviewOfGeneration(deps.ctx.db, generationId)])
+      if (!g) throw errors.notFound('Generation', generationId)
+      return generationView(g, review)
+    },
+  )
+}

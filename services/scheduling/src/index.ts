@@ -1,0 +1,5 @@
+export { scheduling, schedulingService } from './app.ts'
+export type { SchedulingConfig } from './config.ts'
+export type { SchedulingDb } from './db.ts'
+export { DEMO_WEBHOOK_PATH, demoScheduling, demoWebhookReceiver, schedulingEmbeddedConfig } from './demo/embedded-demo.ts'
+export { SIGNATURE_HEADER, signWebhook, verifyWebhook } from './domain/webhook-signature.ts'

@@ -1,0 +1,47 @@
+import { errors, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import type { SchedulingConfig } from '../config.ts'
+import type { SchedulingDb } from '../db.ts'
+import { addDays, isoDate, isTimeZone, localTime, zonedTimeToInstant } from '../domain/time-zones.ts'
+import { Calendar, CalendarQuery } from '../schemas/calendar.ts'
+import { calendarRows } from '../store/campaigns-store.ts'
+
+export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb, SchedulingConfig>) {
+  app.get(
+    '/v1/calendar',
+    {
+      schema: {
+        operationId: 'getCalendar',
+        tags: ['calendar'],
+        summary: 'The content calendar: campaigns delivering on each day of a day or week',
+        description: 'Days are cut in the team’s time zone; each campaign shows its deliveries that day by status, and the first and last send time.',
+        querystring: CalendarQuery,
+        response: { 200: ref(Calendar), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { view, date, timeZone } = request.query
+      if (!isTimeZone(timeZone)) throw errors.invalid('/timeZone', `${JSON.stringify(timeZone)} is not a known IANA time zone`, 'querystring')
+      const [y, m, d] = date.split('-').map(Number)
+      const day = { year: y ?? 1970, month: m ?? 1, day: d ?? 1 }
+      const weekday = localTime(new Date(Date.UTC(day.year, day.month - 1, day.day, 12)), 'UTC').weekday
+      const first = view === 'week' ? addDays(day, -weekday) : day
+      const length = view === 'week' ? 7 : 1
+      const from = zonedTimeToInstant({ ...first, hour: 0, minute: 0 }, timeZone)
+      const to = zonedTimeToInstant({ ...addDays(first, length), hour: 0, minute: 0 }, timeZone)
+      const rows = await calendarRows(ctx.db, ctx.schema, from, to, timeZone)
+      const days = Array.from({ length }, (_, i) => isoDate(addDays(first, i)))
+      return {
+        view,
+        timeZone,
+        from: days[0] ?? date,
+        to: days.at(-1) ?? date,
+        days: days.map((date) => ({
+          date,
+          campaigns: rows
+            .filter((r) => r.date === date)
+            .map(({ date: _, firstAt, lastAt, ...r }) => ({ ...r, firstAt: new Date(firstAt).toISOString(), lastAt: new Date(lastAt).toISOString() })),
+        })),
+      }
+    },
+  )
+}
