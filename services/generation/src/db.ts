@@ -90,6 +90,8 @@ export interface ReviewAuditTable {
 export interface TokenUsageTable {
   apiKeyName: string
   day: string
+  /** One of USAGE_SHARDS rows per key and day; usage is their sum. */
+  shard: number
   requests: number
   promptTokens: number
   completionTokens: number

@@ -4,6 +4,7 @@ import type { GenerationDb, StoredVariant } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 import type { CacheEntry } from '../gateway/llm-gateway.ts'
 import type { NewGeneration } from './generations-store.ts'
+import { usageShard } from './usage-store.ts'
 
 export interface GenerationWrite {
   /** Tokens of every provider call behind the output (first answer and banned-word retries). */
@@ -29,12 +30,13 @@ export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWr
       .values({
         apiKeyName: spend.apiKeyName,
         day: spend.day,
+        shard: usageShard(),
         requests: spend.requests,
         promptTokens: spend.usage.promptTokens,
         completionTokens: spend.usage.completionTokens,
       })
       .onConflict((oc) =>
-        oc.columns(['apiKeyName', 'day']).doUpdateSet({
+        oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
           requests: sql`token_usage.requests + excluded.requests`,
           promptTokens: sql`token_usage.prompt_tokens + excluded.prompt_tokens`,
           completionTokens: sql`token_usage.completion_tokens + excluded.completion_tokens`,
@@ -89,8 +91,17 @@ export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWr
           .values({ reviewId: r.reviewId, action: 'created', actor: r.actor, note: r.reasons.join(', '), text: null, at: g.createdAt }),
       ) as unknown as Q
   }
-  await q
-    .insertInto('generations')
-    .values({ ...g, variants: JSON.stringify(g.variants), why: JSON.stringify(g.why) })
-    .execute()
+  const insert = q.insertInto('generations').values({ ...g, variants: JSON.stringify(g.variants), why: JSON.stringify(g.why) })
+  if (w.review) {
+    await insert.execute()
+    return
+  }
+  // Output that goes straight back to the caller is a record of what was returned, not a promise
+  // to act later: its commit does not wait for the WAL flush (a database crash may lose the last
+  // fraction of a second of such records; it can never leave them half-written). Outputs queued
+  // for review commit durably.
+  await db.transaction().execute(async (trx) => {
+    await sql`set local synchronous_commit to off`.execute(trx)
+    await trx.executeQuery(insert.compile())
+  })
 }

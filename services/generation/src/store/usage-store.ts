@@ -2,6 +2,12 @@ import { type Kysely, sql } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 
+/** Rows a key's daily usage is spread over, so concurrent requests do not queue on one row lock. */
+export const USAGE_SHARDS = 16
+
+/** The row this write adds to. */
+export const usageShard = () => Math.floor(Math.random() * USAGE_SHARDS)
+
 /** The UTC day a budget counts against, as `yyyy-mm-dd`. */
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 
@@ -9,30 +15,34 @@ export const utcDay = (d: Date) => d.toISOString().slice(0, 10)
 export async function tokensSpent(db: Kysely<GenerationDb>, apiKeyName: string, day: string): Promise<number> {
   const r = await db
     .selectFrom('tokenUsage')
-    .select(['promptTokens', 'completionTokens'])
+    .select(sql<string | null>`sum(prompt_tokens + completion_tokens)`.as('tokens'))
     .where('apiKeyName', '=', apiKeyName)
     .where('day', '=', day)
     .executeTakeFirst()
-  return r ? Number(r.promptTokens) + Number(r.completionTokens) : 0
+  return Number(r?.tokens ?? 0)
 }
 
 export async function usageOf(db: Kysely<GenerationDb>, apiKeyName: string, day: string) {
   const r = await db
     .selectFrom('tokenUsage')
-    .select(['requests', 'promptTokens', 'completionTokens'])
+    .select([
+      sql<string | null>`sum(requests)`.as('requests'),
+      sql<string | null>`sum(prompt_tokens)`.as('promptTokens'),
+      sql<string | null>`sum(completion_tokens)`.as('completionTokens'),
+    ])
     .where('apiKeyName', '=', apiKeyName)
     .where('day', '=', day)
     .executeTakeFirst()
-  return { requests: r?.requests ?? 0, promptTokens: Number(r?.promptTokens ?? 0), completionTokens: Number(r?.completionTokens ?? 0) }
+  return { requests: Number(r?.requests ?? 0), promptTokens: Number(r?.promptTokens ?? 0), completionTokens: Number(r?.completionTokens ?? 0) }
 }
 
 /** Adds one provider call's tokens to the key's day. */
 export async function addUsage(db: Kysely<GenerationDb>, apiKeyName: string, day: string, u: Usage): Promise<void> {
   await db
     .insertInto('tokenUsage')
-    .values({ apiKeyName, day, requests: 1, promptTokens: u.promptTokens, completionTokens: u.completionTokens })
+    .values({ apiKeyName, day, shard: usageShard(), requests: 1, promptTokens: u.promptTokens, completionTokens: u.completionTokens })
     .onConflict((oc) =>
-      oc.columns(['apiKeyName', 'day']).doUpdateSet({
+      oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
         requests: sql`token_usage.requests + 1`,
         promptTokens: sql`token_usage.prompt_tokens + ${u.promptTokens}`,
         completionTokens: sql`token_usage.completion_tokens + ${u.completionTokens}`,
