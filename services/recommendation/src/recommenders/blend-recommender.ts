@@ -61,7 +61,8 @@ export function blend(components: BlendComponent[], options: Partial<BlendOption
       return {
         top(n, allow): Scored[] {
           const pool = new Set<number>()
-          const per = Math.max(50, n * o.candidatesPerSlot)
+          // Five per slot for a page; a long candidate list (a cache of 200) needs far fewer per slot.
+          const per = Math.max(50, Math.min(n * o.candidatesPerSlot, n + 200))
           for (const p of parts) {
             const list = p.scoring.top(per, allow)
             const max = list.length > 0 ? Math.abs((list[0] as Scored).score) : 0

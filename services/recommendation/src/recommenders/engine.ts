@@ -9,6 +9,9 @@ import { allowFor } from './scoring.ts'
 import type { TrainingData } from './training-data.ts'
 import type { History, ItemContent, Reason, Recommender, Scored } from './types.ts'
 
+/** Ranked items explained with the history items behind them ("because you read …"); later ones get the model's general reason. */
+const EXPLAINED = 60
+
 /** One history entry as the service has it (a DB row or the current request). */
 export interface HistoryEntry {
   itemId: string
@@ -141,8 +144,9 @@ function engineOf(
   const rank = (history: History, want: number, request: Pick<EngineRequest, 'now' | 'topics'>, allow: (item: number) => boolean): Scored[] => {
     if (!history.weights.some((w) => w > 0)) return recommendForTopics(popularity, topicContent, request.topics ?? [], want, allow)
     const scoring = model.prepare(history, request.now)
-    return scoring.top(want, allow).map((s) => {
-      const because = s.because ?? scoring.because(s.item)
+    // Explaining costs a pass over the history per item: the first pages' worth are explained.
+    return scoring.top(want, allow).map((s, rank) => {
+      const because = s.because ?? (rank < EXPLAINED ? scoring.because(s.item) : [])
       return because.length > 0 ? { ...s, because } : s
     })
   }
