@@ -15,7 +15,7 @@ DO $$
 DECLARE
   svc text;
 BEGIN
-  FOREACH svc IN ARRAY ARRAY['profiling', 'recommendation', 'sentiment', 'generation', 'scheduling'] LOOP
+  FOREACH svc IN ARRAY ARRAY['profiling', 'recommendation', 'sentiment', 'generation', 'scheduling', 'ads'] LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = svc) THEN
       EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', svc, svc);
     END IF;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join, resolve } from 'node:path'
+import { ads, demoAds } from '@attune/ads'
 import { generation } from '@attune/generation'
 import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus, openDatabase, type Service, type ServiceDefinition } from '@attune/kit'
 import { profiling } from '@attune/profiling'
@@ -27,7 +28,7 @@ export interface Embedded {
 }
 
 // Every service of the suite, in start order (producers before consumers on close).
-export const definitions = [profiling, recommendation, scheduling, sentiment, generation] as const
+export const definitions = [profiling, recommendation, scheduling, sentiment, generation, ads] as const
 
 function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': `${type}; charset=utf-8` })
@@ -168,6 +169,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       // The chatbot asks the recommendation service over HTTP, through this server as any client would.
       ...(def.name === 'generation' ? { RECOMMENDATION_URL: `${baseUrl}/recommendation`, RECOMMENDATION_API_KEY: keys.publicKey } : {}),
       ...(def.name === 'scheduling' ? schedulingEmbeddedConfig(baseUrl, keys.spec, process.env) : {}),
+      // Tracking links point at this server's /ads prefix.
+      ...(def.name === 'ads' ? { ADS_PUBLIC_URL: `${baseUrl}/ads` } : {}),
     })
     // Each definition is typed by its own tables; here only the kit's part matters.
     const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })
@@ -205,6 +208,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     if (schedulingService && keys.adminKey) await demoScheduling(schedulingService, keys.adminKey, log)
     const generationService = services.get('generation')
     if (generationService) await demoGeneration(generationService, keys.publicKey)
+    const adsService = services.get('ads')
+    if (adsService && keys.adminKey) await demoAds(adsService, keys.adminKey)
     writeFileSync(marker, new Date().toISOString())
     seeded = true
   }

@@ -1,3 +1,4 @@
+export * from './ads.ts'
 export * from './envelope.ts'
 export * from './event-types.ts'
 export * from './generation.ts'

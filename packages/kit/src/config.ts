@@ -52,7 +52,7 @@ export const BaseConfigSchema = Type.Object({
   DOCS_ENABLED: Bool,
   PRIVACY_SERVICES: Type.String({
     pattern: '^[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*$',
-    default: 'profiling,recommendation,sentiment,generation,scheduling',
+    default: 'profiling,recommendation,sentiment,generation,scheduling,ads',
     description: 'Comma-separated services that must confirm an erasure before it completes',
   }),
   EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 395, description: 'Raw events older than this are purged' }),

@@ -1,0 +1,7 @@
+import type { MigrationSet } from '@attune/kit'
+import * as createAdsTables from './0001-create-ads-tables.ts'
+
+/** This service's migrations in the order they run (by name). */
+export const migrations: MigrationSet = {
+  '0001-create-ads-tables': createAdsTables,
+}

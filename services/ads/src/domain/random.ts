@@ -1,0 +1,64 @@
+/** A uniform generator on [0, 1); the domain never calls Math.random, callers pass one in. */
+export type Rng = () => number
+
+/** mulberry32: a small, fast, seeded 32-bit generator (good enough for sampling, not for secrets). */
+export function seededRng(seed: number): Rng {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Standard normal by Box–Muller. */
+export function normal(rng: Rng): number {
+  let u = 0
+  while (u === 0) u = rng()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng())
+}
+
+/** Gamma(shape, 1) by Marsaglia & Tsang (2000); shapes below 1 use the boost Gamma(a) = Gamma(a+1)·U^(1/a). */
+export function gamma(rng: Rng, shape: number): number {
+  if (shape < 1) {
+    let u = 0
+    while (u === 0) u = rng()
+    return gamma(rng, shape + 1) * u ** (1 / shape)
+  }
+  const d = shape - 1 / 3
+  const c = 1 / Math.sqrt(9 * d)
+  for (;;) {
+    let x = 0
+    let v = 0
+    do {
+      x = normal(rng)
+      v = 1 + c * x
+    } while (v <= 0)
+    v = v * v * v
+    const u = rng()
+    if (u < 1 - 0.0331 * x ** 4) return d * v
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v
+  }
+}
+
+/** Both shape parameters at least this large: Beta is close enough to a normal to sample it as one. */
+export const NORMAL_APPROX_MIN = 30
+
+/**
+ * Beta(a, b) as X/(X+Y) with X ~ Gamma(a), Y ~ Gamma(b); when a and b are both ≥ NORMAL_APPROX_MIN,
+ * as a normal of the same mean and variance (clamped to [0, 1]): one normal draw instead of two
+ * gammas, on the hot path of every decision.
+ */
+export function beta(rng: Rng, a: number, b: number): number {
+  if (a >= NORMAL_APPROX_MIN && b >= NORMAL_APPROX_MIN) {
+    const n = a + b
+    const m = a / n
+    const x = m + Math.sqrt((m * (1 - m)) / (n + 1)) * normal(rng)
+    return Math.min(1, Math.max(0, x))
+  }
+  const x = gamma(rng, a)
+  const y = gamma(rng, b)
+  return x / (x + y)
+}

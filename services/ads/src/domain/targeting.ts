@@ -1,0 +1,80 @@
+import type { Reason } from '../db.ts'
+import type { LiveTargeting, PageContext, UserSignals } from './live.ts'
+import { within } from './taxonomy.ts'
+
+export type TargetingResult = { ok: true; reasons: Reason[] } | { ok: false }
+
+const NO = { ok: false } as const
+
+/**
+ * Whether a campaign's targeting matches: every dimension it sets must match (any of its values);
+ * audience dimensions (segments, interests) need a personalized decision, so they never match
+ * without `user`. The reasons are what matched, for `why`.
+ */
+export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSignals | undefined): TargetingResult {
+  const reasons: Reason[] = []
+  if (t.languages.length > 0) {
+    const lang = page.language
+    const hit = lang && t.languages.find((l) => lang === l || lang.startsWith(`${l}-`))
+    if (!hit) return NO
+    reasons.push({ kind: 'language', value: hit })
+  }
+  if (t.countries.length > 0) {
+    if (!page.country || !t.countries.includes(page.country)) return NO
+    reasons.push({ kind: 'country', value: page.country })
+  }
+  if (t.urlContains.length > 0) {
+    const hit = t.urlContains.find((u) => page.url.includes(u))
+    if (!hit) return NO
+    reasons.push({ kind: 'url', value: hit })
+  }
+  if (t.keywords.length > 0) {
+    const hit = t.keywords.find((k) => page.keywords.has(k) || page.words.has(k) || page.urlWords.has(k))
+    if (!hit) return NO
+    reasons.push({ kind: 'keyword', value: hit })
+  }
+  if (t.categories.length > 0) {
+    let found: Reason | undefined
+    for (const target of t.categories) {
+      const given = page.categories.find((c) => within(c, target))
+      if (given) {
+        found = { kind: 'category', value: given }
+        break
+      }
+      const inferred = page.inferred.find((c) => within(c.category, target))
+      if (inferred) {
+        found = { kind: 'inferred_category', value: inferred.category }
+        break
+      }
+    }
+    if (!found) return NO
+    reasons.push(found)
+  }
+  if (t.segments.length > 0) {
+    const hit = user && t.segments.find((s) => user.segments.has(s))
+    if (!hit) return NO
+    reasons.push({ kind: 'segment', value: hit })
+  }
+  if (t.interests.length > 0) {
+    const hit = user && t.interests.find((i) => user.interests.has(i))
+    if (!hit) return NO
+    reasons.push({ kind: 'interest', value: hit })
+  }
+  if (reasons.length === 0) reasons.push({ kind: 'untargeted', value: 'run of site' })
+  return { ok: true, reasons }
+}
+
+/** True when the page is in a category the advertiser blocks (brand safety); given and inferred categories both count. */
+export function blockedFor(blocked: readonly string[], page: PageContext): boolean {
+  if (blocked.length === 0) return false
+  return blocked.some((b) => page.categories.some((c) => within(c, b)) || page.inferred.some((c) => within(c.category, b)))
+}
+
+/** True while the user saw the campaign fewer than `max` times within the last `windowSeconds`. */
+export function underCap(cap: { max: number; windowSeconds: number } | null, seen: readonly number[] | undefined, now: number): boolean {
+  if (!cap || !seen) return true
+  const since = now - cap.windowSeconds * 1000
+  let n = 0
+  for (const t of seen) if (t > since) n++
+  return n < cap.max
+}

@@ -1,0 +1,110 @@
+import { beta, type Rng } from './random.ts'
+
+/** The cold-start prior: Beta(mean·strength, (1−mean)·strength), i.e. `strength` pseudo-impressions at `mean` CTR. */
+export interface Prior {
+  mean: number
+  strength: number
+}
+
+export interface Counts {
+  impressions: number
+  clicks: number
+}
+
+export interface BetaParams {
+  a: number
+  b: number
+}
+
+/** Pseudo-impressions the ad-level posterior counts for when it becomes the prior of a context feature. */
+export const FEATURE_PRIOR_STRENGTH = 20
+
+/** Posterior of an ad's CTR: prior plus its clicks and non-clicks (clicks clamped to impressions). */
+export function adPosterior(prior: Prior, c: Counts): BetaParams {
+  const clicks = Math.min(c.clicks, c.impressions)
+  return { a: prior.mean * prior.strength + clicks, b: (1 - prior.mean) * prior.strength + (c.impressions - clicks) }
+}
+
+/**
+ * Posterior of an ad's CTR on pages of one feature (a page category): the ad-level posterior mean,
+ * weighted as FEATURE_PRIOR_STRENGTH impressions, is the prior (hierarchical shrinkage), so a
+ * feature with little data reads as the ad overall.
+ */
+export function featurePosterior(ad: BetaParams, c: Counts | undefined): BetaParams {
+  if (!c) return ad
+  const m = ad.a / (ad.a + ad.b)
+  const clicks = Math.min(c.clicks, c.impressions)
+  return { a: m * FEATURE_PRIOR_STRENGTH + clicks, b: (1 - m) * FEATURE_PRIOR_STRENGTH + (c.impressions - clicks) }
+}
+
+export function mean(p: BetaParams): number {
+  return p.a / (p.a + p.b)
+}
+
+/** Mean plus two standard deviations: an optimistic CTR, used to order candidates before sampling. */
+export function optimistic(p: BetaParams): number {
+  const n = p.a + p.b
+  const m = p.a / n
+  return Math.min(1, m + 2 * Math.sqrt((m * (1 - m)) / (n + 1)))
+}
+
+export function sample(rng: Rng, p: BetaParams): number {
+  return beta(rng, p.a, p.b)
+}
+
+/**
+ * Indexes of the candidates that can still win: a candidate whose value at mean + 3 sd is below
+ * another's at mean − 3 sd wins less than about once in a thousand draws, so it is left out of the
+ * sampling (and its propensity read as 0). Keeps the hot path short when many ads have data.
+ */
+export function contenders(posteriors: readonly BetaParams[], weights: readonly number[]): number[] {
+  const lo: number[] = []
+  const hi: number[] = []
+  let maxLo = -1
+  for (let i = 0; i < posteriors.length; i++) {
+    const p = posteriors[i] as BetaParams
+    const n = p.a + p.b
+    const m = p.a / n
+    const sd = Math.sqrt((m * (1 - m)) / (n + 1))
+    const w = weights[i] as number
+    lo.push(w * (m - 3 * sd))
+    hi.push(w * (m + 3 * sd))
+    if (w * (m - 3 * sd) > maxLo) maxLo = w * (m - 3 * sd)
+  }
+  const out: number[] = []
+  for (let i = 0; i < posteriors.length; i++) if ((hi[i] as number) >= maxLo) out.push(i)
+  return out
+}
+
+/**
+ * Thompson sampling over candidates: one CTR draw each, the highest `weight·θ` wins. Returns the
+ * winner's index and its propensity, estimated as the share of `draws` further rounds it wins
+ * (plus the round that chose it, so it is never 0), for inverse-propensity evaluation off-policy.
+ */
+export function thompsonChoose(
+  rng: Rng,
+  posteriors: readonly BetaParams[],
+  weights: readonly number[],
+  draws: number,
+): { index: number; propensity: number; ctr: number } {
+  const pick = () => {
+    let best = -1
+    let bestValue = -1
+    let bestCtr = 0
+    for (let i = 0; i < posteriors.length; i++) {
+      const theta = sample(rng, posteriors[i] as BetaParams)
+      const v = (weights[i] as number) * theta
+      if (v > bestValue) {
+        bestValue = v
+        best = i
+        bestCtr = theta
+      }
+    }
+    return { best, bestCtr }
+  }
+  const first = pick()
+  if (posteriors.length === 1) return { index: 0, propensity: 1, ctr: first.bestCtr }
+  let wins = 1
+  for (let r = 0; r < draws; r++) if (pick().best === first.best) wins++
+  return { index: first.best, propensity: wins / (draws + 1), ctr: first.bestCtr }
+}

@@ -1,0 +1,86 @@
+import type { AdDecisionRequest } from '@attune/contracts'
+import { errors, pooledRandomBytes16 } from '@attune/kit'
+import { v7 as uuidv7 } from 'uuid'
+import type { AdsConfig } from '../config.ts'
+import { decide, defaultDecideOptions } from '../domain/decide.ts'
+import { pageContext } from '../domain/page.ts'
+import type { DecisionResponse } from '../schemas/decisions.ts'
+import type { Serving } from '../serving/serving.ts'
+import { trackingLinks } from '../tracking/links.ts'
+
+/**
+ * Answers `POST /v1/decisions` from memory: the live catalog, the cached user, the domain's
+ * choice; the decisions are logged behind. Unknown placements are a 400 naming the entry.
+ */
+export async function makeDecision(serving: Serving, config: AdsConfig, body: AdDecisionRequest, now: Date): Promise<DecisionResponse> {
+  const catalog = await serving.live()
+  const asks = body.placements.map((p, i) => {
+    const known = serving.placements.get(p.placementId)
+    if (!known) throw errors.invalid(`/placements/${i}/placementId`, `is not a known placement (${p.placementId})`)
+    return { placementId: p.placementId, format: known.format }
+  })
+  const user = await serving.user(body.userKey)
+  const page = pageContext(body.context)
+  const at = now.getTime()
+  const choices = decide({ placements: asks, adsFor: (f) => catalog.adsFor(f), page, user: user.signals, now: at }, serving.rng, {
+    ...defaultDecideOptions,
+    priorMean: config.ADS_PRIOR_CTR,
+  })
+  const requestId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
+  const userId = user.personalized ? (body.userKey ?? null) : null
+  const rows = []
+  const placements: DecisionResponse['placements'] = []
+  for (const [i, choice] of choices.entries()) {
+    const placementId = (asks[i] as { placementId: string }).placementId
+    if (!choice) {
+      placements.push({ placementId, decision: null })
+      continue
+    }
+    const decisionId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
+    const c = choice.ad.campaign
+    rows.push({
+      decisionId,
+      requestId,
+      placementId,
+      adId: choice.ad.adId,
+      campaignId: c.campaignId,
+      userId,
+      personalized: user.personalized,
+      tier: choice.tier,
+      value: choice.value,
+      propensity: choice.propensity,
+      feature: choice.feature,
+      reasons: JSON.stringify(choice.reasons),
+      createdAt: now,
+    })
+    const links = trackingLinks(config.ADS_PUBLIC_URL, config.ADS_SIGNING_SECRET, {
+      d: decisionId,
+      a: choice.ad.adId,
+      c: c.campaignId,
+      p: placementId,
+      ...(body.userKey ? { u: body.userKey } : {}),
+      z: user.personalized ? 1 : 0,
+      f: choice.feature,
+      t: at,
+    })
+    placements.push({
+      placementId,
+      decision: {
+        decisionId,
+        ad: {
+          adId: choice.ad.adId,
+          campaignId: c.campaignId,
+          advertiserId: c.advertiserId,
+          title: choice.ad.title,
+          body: choice.ad.body,
+          imageUrl: choice.ad.imageUrl,
+          format: choice.ad.format,
+        },
+        ...links,
+        personalized: user.personalized,
+      },
+    })
+  }
+  serving.decisions.record(rows)
+  return { requestId, personalized: user.personalized, placements }
+}

@@ -1,0 +1,64 @@
+import { EventTypes, type InteractionRecordedData } from '@attune/contracts'
+import { makeEvent, type ServiceContext } from '@attune/kit'
+import { v7 as uuidv7 } from 'uuid'
+import type { AdsConfig } from '../config.ts'
+import type { AdsDb } from '../db.ts'
+import { utcDay } from '../domain/pacing.ts'
+import { clickCost, impressionCost } from '../domain/value.ts'
+import type { Serving } from '../serving/serving.ts'
+import { recordHit } from '../store/tracking-store.ts'
+import type { TrackingClaims } from '../tracking/token.ts'
+
+/**
+ * Counts an impression or a click of a verified link once: spend, counts, caps and the
+ * `interaction.recorded` event on `attune.interactions` commit together; this replica's memory
+ * follows at once. Returns whether it counted (false for a repeat).
+ */
+export async function trackHit(
+  ctx: ServiceContext<AdsDb, AdsConfig>,
+  serving: Serving,
+  kind: 'impression' | 'click',
+  claims: TrackingClaims,
+): Promise<boolean> {
+  const now = ctx.clock()
+  const catalog = await serving.live()
+  const live = catalog.campaigns.get(claims.c)
+  const price = live ?? (await ctx.db.selectFrom('campaigns').select(['priceModel', 'price']).where('campaignId', '=', claims.c).executeTakeFirst())
+  const cost = price ? (kind === 'impression' ? impressionCost(price) : clickCost(price)) : 0
+  const keepUser = claims.z === 1 ? claims.u : undefined
+  const result = await ctx.transaction(async (trx, emit) => {
+    const r = await recordHit(trx, {
+      kind,
+      decisionId: claims.d,
+      adId: claims.a,
+      campaignId: claims.c,
+      placementId: claims.p,
+      feature: claims.f,
+      userId: keepUser,
+      cost,
+      day: utcDay(now.getTime()),
+      at: now,
+    })
+    if (!r) return undefined
+    const time = now.toISOString()
+    const data: InteractionRecordedData = {
+      interaction: {
+        id: uuidv7({ msecs: now.getTime() }),
+        type: kind === 'impression' ? 'ad_impression' : 'ad_click',
+        ...(claims.u ? { userId: claims.u } : {}),
+        adId: claims.a,
+        decisionId: claims.d,
+        placementId: claims.p,
+        time,
+      },
+      receivedAt: time,
+    }
+    const event = makeEvent({ type: EventTypes.interactionRecorded.type, source: ctx.name, subject: claims.u ?? claims.d, data }, now)
+    await emit([{ topic: ctx.topic('interactions'), key: event.subject, event }])
+    return r
+  })
+  if (!result) return false
+  serving.catalog?.applyHit(claims.a, claims.c, claims.f, kind, result.charged)
+  if (keepUser && kind === 'impression') serving.users.addImpression(keepUser, claims.c, now.getTime())
+  return true
+}

@@ -1,0 +1,138 @@
+import type { Tier } from '../db.ts'
+import type { AdsByTier } from '../domain/decide.ts'
+import type { LiveAd, LiveCampaign, LiveTargeting } from '../domain/live.ts'
+import { tierOrder } from '../domain/live.ts'
+import { adPosterior, type Counts, optimistic, type Prior } from '../domain/thompson.ts'
+import { bidWeight } from '../domain/value.ts'
+import type { CatalogChanges, CatalogRows } from '../store/catalog-store.ts'
+
+const lower = (xs: readonly string[] | undefined) => (xs ?? []).map((x) => x.toLowerCase())
+
+function liveTargeting(t: Record<string, string[] | undefined>): LiveTargeting {
+  return {
+    keywords: lower(t.keywords),
+    urlContains: lower(t.urlContains),
+    categories: t.categories ?? [],
+    segments: t.segments ?? [],
+    interests: lower(t.interests),
+    languages: lower(t.languages),
+    countries: (t.countries ?? []).map((c) => c.toUpperCase()),
+  }
+}
+
+/** An immutable-by-shape index of what can serve, built from catalog rows: ads by format and tier, best optimistic value first. */
+export class LiveCatalog {
+  readonly campaigns = new Map<string, LiveCampaign>()
+  readonly ads = new Map<string, LiveAd>()
+  private readonly byFormat = new Map<string, AdsByTier>()
+  private readonly prior: Prior
+
+  constructor(rows: CatalogRows, prior: Prior) {
+    this.prior = prior
+    for (const r of rows.campaigns) {
+      this.campaigns.set(r.campaignId, {
+        campaignId: r.campaignId,
+        advertiserId: r.advertiserId,
+        advertiserName: r.advertiserName,
+        blockedCategories: r.blockedCategories,
+        name: r.name,
+        tier: r.tier,
+        priceModel: r.priceModel,
+        price: r.price,
+        pacing: r.pacing,
+        totalBudget: r.totalBudget,
+        dailyBudget: r.dailyBudget,
+        spent: r.spent,
+        spentToday: r.spentToday ?? 0,
+        startAt: r.startAt.getTime(),
+        endAt: r.endAt?.getTime() ?? null,
+        targeting: liveTargeting(r.targeting as Record<string, string[] | undefined>),
+        frequencyCap: r.frequencyCap,
+        placementIds: r.placementIds.length > 0 ? new Set(r.placementIds) : null,
+      })
+    }
+    const stats = new Map<string, Map<string, Counts>>()
+    for (const s of rows.stats) {
+      const m = stats.get(s.adId) ?? new Map<string, Counts>()
+      if (m.size === 0) stats.set(s.adId, m)
+      m.set(s.feature, { impressions: s.impressions, clicks: s.clicks })
+    }
+    const lists = new Map<string, Record<Tier, LiveAd[]>>()
+    for (const r of rows.ads) {
+      const campaign = this.campaigns.get(r.campaignId)
+      if (!campaign) continue
+      const m = stats.get(r.adId) ?? new Map<string, Counts>()
+      const overall = m.get('') ?? { impressions: 0, clicks: 0 }
+      m.delete('')
+      const posterior = adPosterior(prior, overall)
+      const ad: LiveAd = {
+        adId: r.adId,
+        campaign,
+        title: r.title,
+        body: r.body,
+        imageUrl: r.imageUrl,
+        clickUrl: r.clickUrl,
+        format: r.format,
+        categories: r.categories,
+        stats: overall,
+        featureStats: m,
+        posterior,
+        bound: bidWeight(campaign, prior.mean) * optimistic(posterior),
+      }
+      this.ads.set(ad.adId, ad)
+      const byTier = lists.get(r.format) ?? { sponsorship: [], standard: [], house: [] }
+      if (!lists.has(r.format)) lists.set(r.format, byTier)
+      byTier[campaign.tier].push(ad)
+    }
+    for (const [format, byTier] of lists) {
+      for (const t of tierOrder) byTier[t].sort((a, b) => b.bound - a.bound)
+      this.byFormat.set(format, byTier)
+    }
+  }
+
+  adsFor(format: string): AdsByTier | undefined {
+    return this.byFormat.get(format)
+  }
+
+  /**
+   * Applies spend and counts other replicas (and this one) committed: absolute values, so applying
+   * a row twice is harmless. The order within a tier is left as it was (next full reload).
+   */
+  applyChanges(changes: CatalogChanges): void {
+    for (const s of changes.spend) {
+      const c = this.campaigns.get(s.campaignId)
+      if (!c) continue
+      c.spent = Math.max(c.spent, s.spent)
+      c.spentToday = Math.max(c.spentToday, s.today)
+    }
+    for (const s of changes.stats) {
+      const ad = this.ads.get(s.adId)
+      if (!ad) continue
+      const counts = { impressions: s.impressions, clicks: s.clicks }
+      if (s.feature === '') {
+        if (counts.impressions < ad.stats.impressions) continue
+        ad.stats = counts
+        ad.posterior = adPosterior(this.prior, counts)
+      } else ad.featureStats.set(s.feature, counts)
+    }
+  }
+
+  /** Applies this replica's own charge and counts at once (the next reload brings everyone's). */
+  applyHit(adId: string, campaignId: string, feature: string, kind: 'impression' | 'click', charged: number): void {
+    const c = this.campaigns.get(campaignId)
+    if (c) {
+      c.spent += charged
+      c.spentToday += charged
+    }
+    const ad = this.ads.get(adId)
+    if (!ad) return
+    const imp = kind === 'impression' ? 1 : 0
+    const clk = kind === 'click' ? 1 : 0
+    ad.stats = { impressions: ad.stats.impressions + imp, clicks: ad.stats.clicks + clk }
+    ad.posterior = adPosterior(this.prior, ad.stats)
+    if (feature) {
+      const f = ad.featureStats.get(feature) ?? { impressions: 0, clicks: 0 }
+      ad.featureStats.set(feature, { impressions: f.impressions + imp, clicks: f.clicks + clk })
+    }
+  }
+}
