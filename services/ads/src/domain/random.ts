@@ -1,17 +1,10 @@
+import { seededRandom } from '@attune/kit'
+
 /** A uniform generator on [0, 1); the domain never calls Math.random, callers pass one in. */
 export type Rng = () => number
 
-/** mulberry32: a small, fast, seeded 32-bit generator (good enough for sampling, not for secrets). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (the kit's mulberry32): the same seed gives the same draws on every machine. */
+export const seededRng = (seed: number): Rng => seededRandom(seed)
 
 /** Standard normal by Box–Muller. */
 export function normal(rng: Rng): number {

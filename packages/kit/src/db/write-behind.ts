@@ -1,0 +1,92 @@
+import type { Logger } from 'pino'
+
+export interface WriteBehindOptions<T> {
+  /** Rows are written at most this long after they were recorded. */
+  flushMs: number
+  /** A buffer this full is written at once. */
+  maxBuffered: number
+  /** Recent rows kept for reading back without a query. */
+  recentMax: number
+  /** Writes a batch in one statement (it must tolerate a row written twice, e.g. ON CONFLICT DO NOTHING). */
+  write(rows: T[]): Promise<void>
+  idOf(row: T): string
+  /** The user a row is about, so erasure can drop it before it is written. */
+  userOf(row: T): string | null | undefined
+  log?: Logger
+  /** Names the rows in logs. */
+  what: string
+}
+
+/**
+ * Rows recorded on the request path without a write per request: buffered and written together
+ * every `flushMs`, the recent ones readable from memory. A failed write is kept and tried again
+ * (bounded: a long outage drops the oldest). A crash loses at most the last interval's rows.
+ */
+export class WriteBehindLog<T> {
+  private buffer: T[] = []
+  private readonly recentRows = new Map<string, T>()
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> | undefined
+  private readonly o: WriteBehindOptions<T>
+
+  constructor(o: WriteBehindOptions<T>) {
+    this.o = o
+  }
+
+  get flushMs(): number {
+    return this.o.flushMs
+  }
+
+  record(rows: readonly T[]): void {
+    for (const row of rows) {
+      this.buffer.push(row)
+      this.recentRows.set(this.o.idOf(row), row)
+      if (this.recentRows.size > this.o.recentMax) this.recentRows.delete(this.recentRows.keys().next().value as string)
+    }
+    if (this.buffer.length >= this.o.maxBuffered) void this.flush()
+    else this.timer ??= setTimeout(() => void this.flush(), this.o.flushMs)
+  }
+
+  /** A row recorded recently by this process, written or not. */
+  recent(id: string): T | undefined {
+    return this.recentRows.get(id)
+  }
+
+  /** Writes what is buffered now. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = undefined
+      if (this.buffer.length > 0) this.timer ??= setTimeout(() => void this.flush(), this.o.flushMs)
+    })
+    return this.flushing
+  }
+
+  /** Erasure: nothing of this user is written any more, or read back from memory. */
+  forget(userId: string): void {
+    this.buffer = this.buffer.filter((r) => this.o.userOf(r) !== userId)
+    for (const [id, r] of this.recentRows) if (this.o.userOf(r) === userId) this.recentRows.delete(id)
+  }
+
+  private async write(): Promise<void> {
+    const batch = this.buffer
+    if (batch.length === 0) return
+    this.buffer = []
+    try {
+      await this.o.write(batch)
+    } catch (err) {
+      this.o.log?.warn({ err, rows: batch.length }, `${this.o.what} not written; retrying`)
+      this.buffer = [...batch, ...this.buffer].slice(-this.o.maxBuffered * 20)
+      await new Promise((r) => setTimeout(r, this.o.flushMs))
+    }
+  }
+
+  /** Writes what is left (at shutdown). */
+  async close(): Promise<void> {
+    await this.flushing
+    await this.flush()
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+}
