@@ -36,11 +36,13 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   const state = await deps.serving.userState(req.userId)
   const { history, prefs, follows } = state
   const personalized = !prefs?.nonPersonalized
-  const excluded = excludedSoFar(previous, req.exclude)
+  // What the caller and earlier pages exclude; `excluded` adds the user's negative feedback.
+  const requested = excludedSoFar(previous, req.exclude)
+  const excluded = new Set(requested)
   // A first page without exclusions or a moving time filter ranks the same until the user changes.
   const f = req.filters
   const memoKey =
-    excluded.size === 0 && f.maxAgeMs === undefined
+    requested.size === 0 && f.maxAgeMs === undefined
       ? JSON.stringify([req.count, req.diversity, req.excludeSeen, f.categories, f.types, f.authors, f.languages])
       : undefined
   const now = deps.now.getTime()
@@ -79,7 +81,7 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
     // the kept candidates cannot fill is answered by the model directly.
     const candidateRequest = { k: CANDIDATES_KEPT, now, topics: request.topics ?? [], includeHistory: request.includeHistory ?? false }
     const kept = deps.serving.candidates(req.userId, state, engine, candidateRequest, () => engine.candidates(entries, candidateRequest))
-    const recs = engine.rerank(kept, { ...request, excludeIds: excludedSoFar(previous, req.exclude) }, memoKey) ?? engine.recommend(entries, request)
+    const recs = engine.rerank(kept, { ...request, excludeIds: requested }, memoKey) ?? engine.recommend(entries, request)
     candidates = recs.map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason(r.reason, r.itemId, r.because, ctx)] }))
   } else {
     const rows = await trendingItems(deps.db, { now: deps.now, ...trendingWindows['7d'], limit: want + excluded.size, offset: 0 })
