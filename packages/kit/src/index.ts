@@ -1,4 +1,5 @@
 export * from './config.ts'
+export * from './db/batcher.ts'
 export * from './db/database.ts'
 export * from './db/kit-tables.ts'
 export * from './db/migrate.ts'

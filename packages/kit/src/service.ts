@@ -21,6 +21,7 @@ import { parseApiKeys, registerAuth } from './http/auth.ts'
 import { registerDocs } from './http/docs.ts'
 import { errorHandler, notFoundHandler } from './http/error-handler.ts'
 import { registerHealthRoutes } from './http/health.ts'
+import { registerJsonBodyParser } from './http/json-body.ts'
 import { schemaController } from './http/validator.ts'
 import { loggerOptions } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -157,6 +158,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
 
   // JSON only: a text/plain body is refused with 415 instead of failing validation as a string.
   app.removeContentTypeParser('text/plain')
+  registerJsonBodyParser(app)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   app.addHook('onRequest', async (request, reply) => {

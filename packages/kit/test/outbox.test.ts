@@ -1,5 +1,5 @@
-import type { BusMessage, ConsumedMessage, EventBus, KitTables, Subscription } from '@attune/kit'
-import { createMetrics, enqueueEvents, kitMigrations, makeEvent, migrateSchema, OutboxRelay, openDatabase, schemaView } from '@attune/kit'
+import type { BusMessage, ConsumedMessage, EventBus, KitTables, OutboxMessage, Subscription } from '@attune/kit'
+import { createMetrics, enqueueEvents, kitMigrations, MESSAGES_PER_ROW, makeEvent, migrateSchema, OutboxRelay, openDatabase, schemaView } from '@attune/kit'
 import { createTestDatabase } from '@attune/kit/testing'
 import pino from 'pino'
 import t from 'tap'
@@ -39,12 +39,15 @@ t.teardown(async () => {
 })
 
 const relayFor = (bus: EventBus, batchSize = 100) => new OutboxRelay({ db, bus, log, metrics: createMetrics('obx'), batchSize, pollMs: 20 })
-const events = (n: number, tag: string) =>
-  Array.from({ length: n }, (_, i) => ({
-    topic: 'attune.test',
-    key: `user-${i % 7}`,
-    event: makeEvent({ type: 'test.happened', source: 'test', subject: `user-${i % 7}`, data: { tag, i } }, new Date()),
-  }))
+const events = (n: number, tag: string, from = 0) =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k
+    return {
+      topic: 'attune.test',
+      key: `user-${i % 7}`,
+      event: makeEvent({ type: 'test.happened', source: 'test', subject: `user-${i % 7}`, data: { tag, i } }, new Date()),
+    } as OutboxMessage
+  })
 const pending = async () =>
   Number(
     (
@@ -56,9 +59,10 @@ const pending = async () =>
   )
 
 t.test('rows are published in order, each once, and removed', async (t) => {
-  await db.transaction().execute((trx) => enqueueEvents(trx, events(250, 'order')))
+  for (let i = 0; i < 5; i++) await db.transaction().execute((trx) => enqueueEvents(trx, events(50, 'order', i * 50)))
+  t.equal(await pending(), 5, "one row per transaction's events")
   const bus = new RecordingBus()
-  const relay = relayFor(bus)
+  const relay = relayFor(bus, 2)
   t.equal(await relay.publishBatch(), 100)
   t.equal(await relay.publishBatch(), 100)
   t.equal(await relay.publishBatch(), 50)
@@ -69,6 +73,23 @@ t.test('rows are published in order, each once, and removed', async (t) => {
   )
   t.equal(bus.sent[3]?.key, 'user-3')
   t.equal(await pending(), 0)
+})
+
+t.test('a row holds at most MESSAGES_PER_ROW events; dead letters and lone events keep a row each, with their own topic, key and headers', async (t) => {
+  const many = events(MESSAGES_PER_ROW + 1, 'rows').map((m, i) => (i === 1 ? { ...m, topic: 'attune.other', headers: { 'x-trace': 'abc' } } : m))
+  const raw = { topic: 'attune.test.dlq', key: 'k', raw: 'not json\nat all', headers: { error: 'bad' } }
+  await db.transaction().execute((trx) => enqueueEvents(trx, [raw, ...many]))
+  t.equal(await pending(), 3, 'the dead letter, a full row, and the one event left over')
+  const bus = new RecordingBus()
+  await relayFor(bus).publishBatch()
+  t.equal(bus.sent.length, MESSAGES_PER_ROW + 2)
+  t.same(bus.sent[0], { topic: 'attune.test.dlq', key: 'k', value: 'not json\nat all', headers: { error: 'bad' } })
+  t.same(bus.sent[2], { ...bus.sent[2], topic: 'attune.other', key: 'user-1', headers: { 'x-trace': 'abc' } })
+  t.same(bus.sent[3]?.headers, {})
+  t.same(
+    bus.sent.slice(1).map((m) => JSON.parse(m.value).data.i),
+    Array.from({ length: MESSAGES_PER_ROW + 1 }, (_, i) => i),
+  )
 })
 
 t.test('a rolled-back transaction publishes nothing', async (t) => {
@@ -87,16 +108,16 @@ t.test('when the bus fails the rows stay and go out on a later try', async (t) =
   bus.failNext = 1
   const relay = relayFor(bus)
   await t.rejects(relay.publishBatch(), /broker unavailable/)
-  t.equal(await pending(), 10)
+  t.equal(await pending(), 1, 'the row holding all ten stays')
   t.equal(await relay.publishBatch(), 10)
   t.equal(bus.sent.length, 10)
 })
 
 t.test('two relays racing (replicas) publish every row exactly once', async (t) => {
-  await db.transaction().execute((trx) => enqueueEvents(trx, events(1200, 'race')))
+  for (let i = 0; i < 60; i++) await db.transaction().execute((trx) => enqueueEvents(trx, events(20, 'race', i * 20)))
   const bus = new RecordingBus()
-  const a = relayFor(bus, 50)
-  const b = relayFor(bus, 50)
+  const a = relayFor(bus, 3)
+  const b = relayFor(bus, 3)
   const drainAll = async (r: OutboxRelay) => {
     while ((await r.publishBatch()) > 0);
   }

@@ -23,6 +23,11 @@ const probe: ServiceDefinition<KitTables> = {
       },
       async (req) => ({ limit: req.query.limit }),
     )
+    app.post(
+      '/v1/echo',
+      { schema: { operationId: 'echo', tags: ['probe'], body: Type.Object({ notes: Type.Array(Type.Record(Type.String(), Type.String())) }) } },
+      async (req) => req.body,
+    )
     app.get('/v1/boom', { config: { scope: 'events:write' }, schema: { operationId: 'boom', tags: ['probe'] } }, async () => {
       throw new Error('connection string postgres://secret@db leaked')
     })
@@ -66,6 +71,21 @@ t.test('query validation names the field and where it is', async (t) => {
   t.equal(r.statusCode, 400)
   t.same(r.json().errors, [{ field: '/limit', in: 'querystring', message: 'must be <= 10' }])
   t.same((await app.inject({ url: '/v1/read?limit=3', headers: asSite })).json(), { limit: 3 }, 'query strings coerce')
+})
+
+t.test('JSON bodies: U+0000 (which Postgres cannot store) is refused by field; prototype poisoning too', async (t) => {
+  const post = (payload: string) => app.inject({ method: 'POST', url: '/v1/echo', headers: { ...asAdmin, 'content-type': 'application/json' }, payload })
+  const nul = await post('{"notes":[{"a":"fine"},{"b":"x\\u0000y"}]}')
+  t.equal(nul.statusCode, 400)
+  t.match(nul.headers['content-type'], /application\/problem\+json/)
+  t.same(nul.json().errors, [{ field: '/notes/1/b', in: 'body', message: 'must not contain the NUL character (U+0000)' }])
+  const key = await post('{"notes":[{"k\\u0000":"v"}]}')
+  t.equal(key.json().errors[0].field, '/notes/0/k\u0000')
+  const escapedBackslash = await post('{"notes":[{"a":"\\\\u0000"}]}')
+  t.equal(escapedBackslash.statusCode, 200, 'a literal backslash-u0000 is ordinary text')
+  t.same(escapedBackslash.json(), { notes: [{ a: '\\u0000' }] })
+  const poisoned = await post('{"notes":[],"__proto__":{"x":1}}')
+  t.equal(poisoned.statusCode, 400)
 })
 
 t.test('unknown routes are problems too', async (t) => {

@@ -9,6 +9,11 @@ export interface OutboxTable {
   /** The message value exactly as it goes on the bus (JSON text; kept as text so nothing is re-parsed). */
   payload: string
   headers: ColumnType<Record<string, string>, string, string>
+  /**
+   * Set on a row that holds several messages (migration 0001): JSON text of one
+   * `{ t: topic, k: key, h?: headers }` per message, whose values are `payload`'s lines in order.
+   */
+  batch: string | null
   createdAt: Generated<Date>
 }
 
@@ -53,6 +58,17 @@ export const kitMigrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('inbox_pkey', ['consumer', 'event_id'])
         .execute()
       await db.schema.createIndex('inbox_processed_at_idx').ifNotExists().on('inbox').column('processed_at').execute()
+    },
+  },
+  // A transaction's events go in one row instead of one row each: a row costs a heap tuple and an
+  // index entry to insert, and as much again to delete once published, which was a fifth of the
+  // database's work on the collector's path.
+  '0001-kit-outbox-batch-rows': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table outbox add column if not exists batch text`.execute(db)
+      // Such a payload is long enough to be compressed by default; the row lives milliseconds, so
+      // compressing it costs more than storing it as it is.
+      await sql`alter table outbox alter column payload set storage external`.execute(db)
     },
   },
 }

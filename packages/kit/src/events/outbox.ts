@@ -1,9 +1,9 @@
 import type { AnyEvent } from '@attune/contracts'
-import type { Kysely } from 'kysely'
+import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
-import type { KitTables } from '../db/kit-tables.ts'
+import type { KitTables, OutboxTable } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
-import type { EventBus } from './bus.ts'
+import type { BusMessage, EventBus } from './bus.ts'
 
 /** A message for the outbox: an event envelope, or (for dead letters) the raw value as received. */
 export type OutboxMessage = {
@@ -13,24 +13,61 @@ export type OutboxMessage = {
   headers?: Record<string, string>
 } & ({ event: AnyEvent } | { raw: string })
 
-/** Writes events into the outbox inside the caller's transaction (state and events commit together). */
+/** Most messages one outbox row holds (a relay batch publishes `batchSize` rows). */
+export const MESSAGES_PER_ROW = 1000
+
+/** Per-message metadata of a row holding several messages (`outbox.batch`). */
+interface BatchEntry {
+  t: string
+  k: string
+  h?: Record<string, string>
+}
+
+/**
+ * Writes events into the outbox inside the caller's transaction (state and events commit
+ * together). Events go in rows of up to `MESSAGES_PER_ROW`, their values one per line of the
+ * payload: `JSON.stringify` never writes a raw line break. Dead letters (`raw`, which may hold
+ * line breaks) and lone events keep a row each.
+ */
 export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return
   const db = trx as unknown as Kysely<KitTables>
-  // Chunked so one huge batch stays under the 65,535 bind-parameter limit.
-  for (let i = 0; i < messages.length; i += 5000) {
+  const rows: Insertable<OutboxTable>[] = []
+  const events: (OutboxMessage & { event: AnyEvent })[] = []
+  for (const m of messages) {
+    if ('raw' in m) rows.push({ topic: m.topic, key: m.key, payload: m.raw, headers: JSON.stringify(m.headers ?? {}), batch: null })
+    else events.push(m)
+  }
+  for (let i = 0; i < events.length; i += MESSAGES_PER_ROW) {
+    const chunk = events.slice(i, i + MESSAGES_PER_ROW)
+    const first = chunk[0] as OutboxMessage & { event: AnyEvent }
+    if (chunk.length === 1) {
+      rows.push({ topic: first.topic, key: first.key, payload: JSON.stringify(first.event), headers: JSON.stringify(first.headers ?? {}), batch: null })
+      continue
+    }
+    const batch: BatchEntry[] = chunk.map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))
+    rows.push({
+      topic: first.topic,
+      key: first.key,
+      payload: chunk.map((m) => JSON.stringify(m.event)).join('\n'),
+      headers: '{}',
+      batch: JSON.stringify(batch),
+    })
+  }
+  // Chunked so one huge batch of dead letters stays under the 65,535 bind-parameter limit.
+  for (let i = 0; i < rows.length; i += 5000)
     await db
       .insertInto('outbox')
-      .values(
-        messages.slice(i, i + 5000).map((m) => ({
-          topic: m.topic,
-          key: m.key,
-          payload: 'raw' in m ? m.raw : JSON.stringify(m.event),
-          headers: JSON.stringify(m.headers ?? {}),
-        })),
-      )
+      .values(rows.slice(i, i + 5000))
       .execute()
-  }
+}
+
+/** The bus messages an outbox row holds, in order. */
+export function messagesOfRow(row: { topic: string; key: string; payload: string; headers: Record<string, string>; batch: string | null }): BusMessage[] {
+  if (row.batch === null) return [{ topic: row.topic, key: row.key, value: row.payload, headers: row.headers }]
+  const entries = JSON.parse(row.batch) as BatchEntry[]
+  const values = row.payload.split('\n')
+  return entries.map((e, i) => ({ topic: e.t, key: e.k, value: values[i] ?? '', headers: e.h ?? {} }))
 }
 
 export interface OutboxRelayOptions {
@@ -72,20 +109,28 @@ export class OutboxRelay {
     this.wakeUp?.()
   }
 
-  /** Publishes one batch; returns how many rows went out. */
+  /** Publishes one batch of rows; returns how many messages went out. */
   async publishBatch(): Promise<number> {
+    return (await this.publishRows()).messages
+  }
+
+  private async publishRows(): Promise<{ rows: number; messages: number }> {
     const { db, bus, batchSize } = this.opts
     return db.transaction().execute(async (trx) => {
+      // Losing this commit in a crash only publishes the rows again (at least once; consumers
+      // de-duplicate by event id), so it need not wait for its WAL flush.
+      await sql`set local synchronous_commit = off`.execute(trx)
       const rows = await trx
         .deleteFrom('outbox')
         .where('id', 'in', trx.selectFrom('outbox').select('id').orderBy('id').limit(batchSize).forUpdate().skipLocked())
-        .returning(['id', 'topic', 'key', 'payload', 'headers'])
+        .returning(['id', 'topic', 'key', 'payload', 'headers', 'batch'])
         .execute()
-      if (rows.length === 0) return 0
+      if (rows.length === 0) return { rows: 0, messages: 0 }
       rows.sort((a, b) => a.id - b.id)
-      await bus.publish(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers })))
-      this.opts.metrics.outboxPublished.inc(rows.length)
-      return rows.length
+      const messages = rows.flatMap(messagesOfRow)
+      await bus.publish(messages)
+      this.opts.metrics.outboxPublished.inc(messages.length)
+      return { rows: rows.length, messages: messages.length }
     })
   }
 
@@ -94,7 +139,7 @@ export class OutboxRelay {
       this.pendingNudge = false
       let published = 0
       try {
-        published = await this.publishBatch()
+        published = (await this.publishRows()).rows
         this.failures = 0
       } catch (err) {
         this.failures++

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyServerOptions } from 'fastify'
+import { buildSimplifiedSerializer } from './serializer.ts'
 
 type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
 
@@ -12,6 +13,7 @@ function makeAjv(options: Options, external: Record<string, unknown>): Ajv {
 }
 
 /**
+ * Responses are serialized from simplified schemas (see `simplifyForSerialization`).
  * Bodies are validated strictly (a number where a string belongs is an error, not coerced);
  * query strings, params and headers arrive as text, so those coerce.
  */
@@ -23,5 +25,6 @@ export const schemaController: SchemaController = {
       const coercing = makeAjv({ coerceTypes: 'array' }, external)
       return ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? strict : coercing).compile(schema)
     }) as unknown as NonNullable<SchemaController['compilersFactory']>['buildValidator'],
+    buildSerializer: buildSimplifiedSerializer as unknown as NonNullable<SchemaController['compilersFactory']>['buildSerializer'],
   },
 }
