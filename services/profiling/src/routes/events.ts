@@ -1,15 +1,11 @@
-import { Topics } from '@attune/contracts'
-import { AppError, makeEvent, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
-import { collectEvents, interactionRecorded, recordedData } from '../domain/collect-events.ts'
-import { gateByConsent } from '../domain/consent-gate.ts'
-import { consentState } from '../domain/consents.ts'
+import { collectEvents } from '../domain/collect-events.ts'
 import { EventBatch, EventBatchAccepted } from '../schemas/events.ts'
-import { applyInteractionTraits } from '../store/apply-interaction-traits.ts'
-import { analyticsConsents } from '../store/consents-store.ts'
-import { insertNewEvents } from '../store/events-store.ts'
+import { eventCollector } from '../store/event-collector.ts'
 
 export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
+  const collector = eventCollector(ctx, ctx.config.ANALYTICS_WITHOUT_CONSENT)
   app.post(
     '/v1/events',
     {
@@ -29,41 +25,11 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
       const collected = collectEvents(request.body.events, receivedAt)
       if (!collected.ok)
         throw new AppError('validation_failed', collected.errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors: collected.errors })
-      const userIds = collected.events.flatMap((e) => (e.interaction.userId ? [e.interaction.userId] : []))
-      const consents = await analyticsConsents(ctx.db, userIds, receivedAt)
-      const gated = gateByConsent(
-        collected.events,
-        (e) => consentState(e.interaction.userId ? consents.get(e.interaction.userId) : undefined, receivedAt),
-        ctx.config.ANALYTICS_WITHOUT_CONSENT,
-      )
-      const toStore = [...gated.kept, ...gated.aggregated]
-      const stored = await ctx.transaction(async (trx, emit) => {
-        const fresh = await insertNewEvents(trx, toStore, receivedAt)
-        // Traits in the same transaction: current as soon as the batch is acknowledged, and
-        // counted once, since only ids new to the store get here.
-        await applyInteractionTraits(
-          trx,
-          ctx.schema,
-          toStore.filter((e) => fresh.has(e.interaction.id)).map((e) => ({ interaction: e.interaction, receivedAt })),
-          receivedAt,
-          request.log,
-        )
-        const topic = ctx.topic(Topics.interactions)
-        await emit(
-          toStore
-            .filter((e) => fresh.has(e.interaction.id))
-            .map((e) => ({
-              topic,
-              key: e.subject,
-              event: makeEvent(
-                { ...interactionRecorded, source: ctx.name, subject: e.subject, data: recordedData(e, receivedAt), time: e.occurredAt },
-                receivedAt,
-              ),
-            })),
-        )
-        return fresh
-      })
-      const duplicates = [...collected.inBatchDuplicates, ...toStore.filter((e) => !stored.has(e.interaction.id)).map((e) => e.interaction.id)]
+      const { gated, stored } = await collector.collect({ events: collected.events, receivedAt })
+      const duplicates = [
+        ...collected.inBatchDuplicates,
+        ...[...gated.kept, ...gated.aggregated].flatMap((e) => (stored.has(e.interaction.id) ? [] : [e.interaction.id])),
+      ]
       const aggregated = gated.aggregated.filter((e) => stored.has(e.interaction.id)).length
       return reply.code(202).send({
         accepted: stored.size,

@@ -4,10 +4,11 @@ import type { ProfilingDb } from '../db.ts'
 import { computeCustomTrait } from '../domain/custom-traits.ts'
 import { computeTraits } from '../domain/profile-traits.ts'
 import { AttributesPatch, AttributesResult, Profile, UserParams } from '../schemas/profiles.ts'
+import { profileReader } from '../store/profile-reader.ts'
 import { eventsForCustomTraits, patchAttributes, resolveProfileId } from '../store/profiles-store.ts'
-import { readTraitRows } from '../store/trait-aggregates-store.ts'
 
 export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
+  const profiles = profileReader(ctx.db, ctx.schema, ctx.clock)
   app.get(
     '/v1/profiles/:userId',
     {
@@ -22,7 +23,7 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     },
     async (request) => {
       const now = ctx.clock()
-      const rows = await readTraitRows(ctx.db, ctx.schema, request.params.userId, now)
+      const rows = await profiles.read(request.params.userId)
       if (!rows) throw errors.notFound('Profile', request.params.userId)
       const { userId } = rows
       const { definitions } = rows

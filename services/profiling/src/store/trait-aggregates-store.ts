@@ -108,14 +108,19 @@ interface ProfileReadDocument {
 }
 
 /**
- * Everything a profile is computed from, in one round trip through the `profile_read` function
- * (migrations 0006 and 0008: its plan is cached per connection; the read path is latency-bound).
- * An anonymous id that was merged resolves to its user.
+ * Everything each profile is computed from, in one round trip through the `profile_read` function
+ * (migrations 0006 and 0008: its plan is cached per connection; the read path is latency-bound),
+ * in the order of `ids`. An anonymous id that was merged resolves to its user; unknown ids give
+ * undefined.
  */
-export async function readTraitRows(db: Db, schema: string, id: string, now: Date): Promise<ProfileRows | undefined> {
-  const { rows } = await sql<{ doc: ProfileReadDocument | null }>`select ${sql.id(schema, 'profile_read')}(${id}) as doc`.execute(db)
-  const doc = rows[0]?.doc
-  if (!doc) return undefined
+export async function readTraitRowsMany(db: Db, schema: string, ids: readonly string[], now: Date): Promise<(ProfileRows | undefined)[]> {
+  const { rows } = await sql<{ doc: ProfileReadDocument | null }>`
+    select ${sql.id(schema, 'profile_read')}(i.id) as doc
+    from unnest(${ids}::text[]) with ordinality as i(id, n) order by i.n`.execute(db)
+  return rows.map((r) => (r.doc ? profileRowsOf(r.doc, now) : undefined))
+}
+
+function profileRowsOf(doc: ProfileReadDocument, now: Date): ProfileRows {
   return {
     userId: doc.userId,
     mergedAnonymousIds: doc.merged,

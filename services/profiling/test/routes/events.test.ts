@@ -132,3 +132,35 @@ t.test('auth: no key is 401, an unknown key is 401, public and secret keys may s
   t.equal((await post({ events: [view()] }, asAdmin)).statusCode, 202)
   t.equal((await post({ events: [view()] }, { 'x-api-key': 'atn_pk_test_public_key' })).statusCode, 202)
 })
+
+t.test('requests collected together: an id sent by several is stored once, for one of them', async (t) => {
+  const before = await counts()
+  const shared = view({ userId: 'user-together' })
+  const bodies = [0, 1, 2, 3].map(() => ({ events: [shared, view({ userId: 'user-together' }), view({ userId: 'user-together' })] }))
+  const replies = await Promise.all(bodies.map((b) => post(b)))
+  t.same(
+    replies.map((r) => r.statusCode),
+    [202, 202, 202, 202],
+  )
+  const outcomes = replies.map((r) => r.json() as { accepted: number; duplicates: string[] })
+  t.equal(
+    outcomes.reduce((n, o) => n + o.accepted, 0),
+    9,
+    'every unique event accepted once',
+  )
+  t.equal(outcomes.filter((o) => o.duplicates.includes(shared.id)).length, 3, 'the shared id is a duplicate for all but one request')
+  const after = await counts()
+  t.same(after, { events: (before.events ?? 0) + 9, published: before.published + 9 })
+  const profile = await app.inject({ method: 'GET', url: '/v1/profiles/user-together', headers: asAdmin })
+  t.equal(profile.json().traits.counts['7d'].view, 9, 'each stored event counted once in traits')
+})
+
+t.test('text Postgres cannot store (a NUL character) is refused by name; requests collected with it are stored', async (t) => {
+  const good = view({ userId: 'user-beside-nul' })
+  const [bad, fine] = await Promise.all([post({ events: [view({ type: 'comment', text: 'a\u0000b' })] }), post({ events: [good] })])
+  t.equal(bad.statusCode, 400)
+  t.match(bad.headers['content-type'], /application\/problem\+json/)
+  t.match(bad.body, /events\/0\/text/)
+  t.equal(fine.statusCode, 202)
+  t.same(fine.json(), { accepted: 1, duplicates: [] })
+})
