@@ -10,6 +10,8 @@ import { loadUserState, type UserState } from './user-state.ts'
 interface UserEntry {
   state: UserState
   candidates: Map<string, { engine: Engine; set: CandidateSet }>
+  /** Ranked, explained first pages by request shape (read-only once kept). */
+  pages: Map<string, { engine: Engine; page: readonly unknown[] }>
 }
 
 export interface ServingOptions {
@@ -46,7 +48,7 @@ export class Serving {
     if (kept) return kept.state
     const loadedAt = Date.now()
     const state = await loadUserState(this.ctx.db, userId)
-    this.users.set(userId, { state, candidates: new Map() }, loadedAt)
+    this.users.set(userId, { state, candidates: new Map(), pages: new Map() }, loadedAt)
     return state
   }
 
@@ -59,6 +61,25 @@ export class Serving {
     const set = compute()
     if (entry?.state === state) entry.candidates.set(key, { engine, set })
     return set
+  }
+
+  /**
+   * A user's ranked first page for one request shape, worked out once per state and engine: a page
+   * reloaded by the same user costs a lookup. A catalog change retrains the engine or withdraws
+   * items, which the caller filters at serving time.
+   */
+  async firstPage<T>(userId: string, state: UserState, engine: Engine, key: string, compute: () => Promise<T[]>): Promise<readonly T[]> {
+    const entry = this.users.get(userId)
+    const kept = entry?.state === state ? entry.pages.get(key) : undefined
+    if (kept && kept.engine === engine) return kept.page as readonly T[]
+    const page = await compute()
+    const now = this.users.get(userId)
+    if (now?.state === state) {
+      now.pages.set(key, { engine, page })
+      // Request shapes are few per user; a caller cycling through filters must not grow this unbounded.
+      if (now.pages.size > 16) now.pages.delete(now.pages.keys().next().value as string)
+    }
+    return page
   }
 
   /**

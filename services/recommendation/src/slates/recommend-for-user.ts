@@ -25,6 +25,8 @@ export const FOLLOWED_AUTHOR_BOOST = 1.25
 /** Candidates scored per user and kept for later requests: enough for a few pages under common filters. */
 export const CANDIDATES_KEPT = 200
 
+type Candidate = { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }
+
 /**
  * A user's recommendations: their current history folded into the trained model (so the last
  * interaction counts at once), their mutes, languages and followed topics applied, followed
@@ -46,56 +48,56 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
       ? JSON.stringify([req.count, req.diversity, req.excludeSeen, f.categories, f.types, f.authors, f.languages])
       : undefined
   const now = deps.now.getTime()
-  const allowed = itemFilter(
-    {
-      ...req.filters,
-      now,
-      mutedTopics: prefs?.mutedTopics,
-      mutedAuthors: prefs?.mutedAuthors,
-      mutedItems: prefs?.mutedItems,
-      contentLanguages: prefs?.languages,
-    },
-    deps.models.catalog,
-  )
   // Negative feedback is never shown again, whatever excludeSeen says.
   for (const h of history) if (h.weight <= 0) excluded.add(h.itemId)
   // A few spare: serveSlate drops items removed or hidden since the model's catalog snapshot.
   const want = req.count + 5
-  const ctx = explainContext(deps.models)
   const followedAuthors = new Set(follows.authors.map((a) => a.toLowerCase()))
-  let candidates: { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }[]
   const { engine } = deps.models
-  if (engine) {
-    const entries = personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : []
-    const request: EngineRequest = {
-      k: want,
-      excludeIds: excluded,
-      filter: allowed,
-      now,
-      diversity: req.diversity,
-      ...(req.explore > 0 && personalized ? { explore: { share: req.explore, seed: seedOf(req.userId, previous?.page ?? 0) } } : {}),
-      topics: personalized ? (prefs?.followedTopics ?? []) : [],
-      includeHistory: !req.excludeSeen,
-    }
-    // Scored once per user state and model, then each request only filters and re-ranks; a filter
-    // the kept candidates cannot fill is answered by the model directly.
-    const candidateRequest = { k: CANDIDATES_KEPT, now, topics: request.topics ?? [], includeHistory: request.includeHistory ?? false }
-    const kept = deps.serving.candidates(req.userId, state, engine, candidateRequest, () => engine.candidates(entries, candidateRequest))
-    const recs = engine.rerank(kept, { ...request, excludeIds: requested }, memoKey) ?? engine.recommend(entries, request)
-    candidates = recs.map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason(r.reason, r.itemId, r.because, ctx)] }))
-  } else {
-    const rows = await trendingItems(deps.db, { now: deps.now, ...trendingWindows['7d'], limit: want + excluded.size, offset: 0 })
-    const seen = req.excludeSeen ? new Set(history.map((h) => h.itemId)) : new Set<string>()
-    candidates = rows
-      .filter((r) => !excluded.has(r.itemId) && !seen.has(r.itemId) && allowed(r.itemId))
-      .map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason('popular', r.itemId, undefined, ctx)] }))
-  }
   // Cold start by audience: a user with no positive history and no chosen topics, but in segments
   // (rule or learned, from profiling), first gets what their segments engage with.
-  const coldStart = !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0
-  if (personalized && coldStart) {
-    const { segments } = state
-    if (segments.length > 0) {
+  const bySegment = personalized && !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0 && state.segments.length > 0
+  const rankAll = async (): Promise<Candidate[]> => {
+    const allowed = itemFilter(
+      {
+        ...req.filters,
+        now,
+        mutedTopics: prefs?.mutedTopics,
+        mutedAuthors: prefs?.mutedAuthors,
+        mutedItems: prefs?.mutedItems,
+        contentLanguages: prefs?.languages,
+      },
+      deps.models.catalog,
+    )
+    const ctx = explainContext(deps.models)
+    let candidates: Candidate[]
+    if (engine) {
+      const entries = personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : []
+      const request: EngineRequest = {
+        k: want,
+        excludeIds: excluded,
+        filter: allowed,
+        now,
+        diversity: req.diversity,
+        ...(req.explore > 0 && personalized ? { explore: { share: req.explore, seed: seedOf(req.userId, previous?.page ?? 0) } } : {}),
+        topics: personalized ? (prefs?.followedTopics ?? []) : [],
+        includeHistory: !req.excludeSeen,
+      }
+      // Scored once per user state and model, then each request only filters and re-ranks; a filter
+      // the kept candidates cannot fill is answered by the model directly.
+      const candidateRequest = { k: CANDIDATES_KEPT, now, topics: request.topics ?? [], includeHistory: request.includeHistory ?? false }
+      const kept = deps.serving.candidates(req.userId, state, engine, candidateRequest, () => engine.candidates(entries, candidateRequest))
+      const recs = engine.rerank(kept, { ...request, excludeIds: requested }, memoKey) ?? engine.recommend(entries, request)
+      candidates = recs.map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason(r.reason, r.itemId, r.because, ctx)] }))
+    } else {
+      const rows = await trendingItems(deps.db, { now: deps.now, ...trendingWindows['7d'], limit: want + excluded.size, offset: 0 })
+      const seen = req.excludeSeen ? new Set(history.map((h) => h.itemId)) : new Set<string>()
+      candidates = rows
+        .filter((r) => !excluded.has(r.itemId) && !seen.has(r.itemId) && allowed(r.itemId))
+        .map((r) => ({ itemId: r.itemId, score: r.score, reasons: [explainReason('popular', r.itemId, undefined, ctx)] }))
+    }
+    if (bySegment) {
+      const { segments } = state
       const since = new Date(now - 30 * 86_400_000)
       const limit = want + excluded.size
       const popular = await deps.serving.segmentPopular(segments, limit, () => segmentPopularItems(deps.db, segments, { limit, since }))
@@ -105,18 +107,23 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
       const have = new Set(inSegment.map((c) => c.itemId))
       candidates = [...inSegment, ...candidates.filter((c) => !have.has(c.itemId))]
     }
-  }
-  if (personalized && followedAuthors.size > 0) {
-    for (const c of candidates) {
-      const author = deps.models.catalog.get(c.itemId)?.author
-      if (author && followedAuthors.has(author.toLowerCase())) {
-        c.score *= FOLLOWED_AUTHOR_BOOST
-        c.reasons.unshift(followedAuthorReason(author))
+    if (personalized && followedAuthors.size > 0) {
+      for (const c of candidates) {
+        const author = deps.models.catalog.get(c.itemId)?.author
+        if (author && followedAuthors.has(author.toLowerCase())) {
+          c.score *= FOLLOWED_AUTHOR_BOOST
+          c.reasons.unshift(followedAuthorReason(author))
+        }
       }
+      candidates.sort((a, b) => b.score - a.score)
     }
-    candidates.sort((a, b) => b.score - a.score)
+    if (!personalized) for (const c of candidates) c.reasons = [notPersonalizedReason, ...c.reasons]
+    return candidates
   }
-  if (!personalized) for (const c of candidates) c.reasons = [notPersonalizedReason, ...c.reasons]
+  // A first page ranks the same until the user, the model or the catalog changes: kept with the
+  // user's state (serveSlate still drops what was withdrawn since). Segment lists move on their own.
+  const pageKey = engine && memoKey !== undefined && previous === undefined && !bySegment ? `${memoKey}|${req.explore}` : undefined
+  const candidates = pageKey && engine ? await deps.serving.firstPage(req.userId, state, engine, pageKey, rankAll) : await rankAll()
   return serveSlate(deps, {
     userId: req.userId,
     scenario: req.scenario,

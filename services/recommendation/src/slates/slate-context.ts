@@ -63,7 +63,7 @@ export function serveSlate(
     personalized: boolean
     previous: ServedSlate | undefined
     excluded: ReadonlySet<string>
-    candidates: { itemId: string; score: number; reasons: Explanation[] }[]
+    candidates: readonly { itemId: string; score: number; reasons: Explanation[] }[]
   },
 ): Slate {
   const now = deps.now.getTime()
