@@ -39,6 +39,8 @@ async function serve(env: Record<string, string>) {
       RATE_LIMIT_MAX: '100000000',
       GENERATION_RATE_LIMIT_PER_MINUTE: '100000000',
       DOCS_ENABLED: 'false',
+      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/generation-prof" to profile the servers.
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       ...env,
     },
     async () => (await fetch(`${url}/health/ready`)).status === 200,
@@ -50,7 +52,8 @@ const fake = await startFakeOpenAi()
 fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
 const recs = await startFakeRecommendation()
 const gateway = await serve({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' })
-const offline = await serve({ RECOMMENDATION_URL: recs.url })
+// Thousands of turns a run would use up the default daily budget (2M tokens) and turn into 429s.
+const offline = await serve({ RECOMMENDATION_URL: recs.url, GENERATION_TOKEN_BUDGET: '1000000000' })
 let exitCode = 0
 try {
   // 1. Direct SDK call against gateway call, interleaved so both see the same machine state.

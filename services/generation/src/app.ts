@@ -8,6 +8,8 @@ import type { GenerationDb } from './db.ts'
 import type { FlowDeps } from './flows/deps.ts'
 import { createGateway } from './gateway/llm-gateway.ts'
 import { createModerator } from './gateway/moderator.ts'
+import { erasureListener } from './listeners/erasure-listener.ts'
+import { memoryFor } from './memory/generation-memory.ts'
 import { offlineProvider } from './providers/offline-provider.ts'
 import { openAiProvider } from './providers/openai-provider.ts'
 import type { Provider } from './providers/provider.ts'
@@ -59,26 +61,31 @@ export const generation: ServiceDefinition<GenerationDb, GenerationConfig> = {
   async routes(app, ctx) {
     const settings = resolveSettings(ctx.config)
     const provider = providerFor(settings)
+    const memory = memoryFor(ctx)
     const deps: FlowDeps = {
       ctx,
       settings,
-      gateway: createGateway({ provider, db: ctx.db, settings, clock: ctx.clock }),
+      gateway: createGateway({ provider, db: ctx.db, settings, clock: ctx.clock, spend: memory.spend, outputs: memory.outputs }),
       moderate: createModerator(provider, settings.moderation),
       recommendations: recommendationClient(settings.recommendation),
+      memory,
     }
     ctx.log.info({ provider: provider.name, moderation: settings.moderation }, 'generation provider ready')
     // One scope, so upstream failures render as 502/503 problems for these routes only.
     await app.register(async (scope) => {
       scope.setErrorHandler(generationErrorHandler)
-      voiceRoutes(scope, ctx)
+      // Outputs not written yet are written before the database closes.
+      scope.addHook('onClose', () => memory.close())
+      voiceRoutes(scope, ctx, memory)
       generateRoutes(scope, deps)
       reviewRoutes(scope, ctx)
-      policyRoutes(scope, ctx, settings)
+      policyRoutes(scope, ctx, settings, memory)
       conversationRoutes(scope, deps)
       storyRoutes(scope, deps)
     })
   },
   consumers: () => [preferencesConsumer, sentimentConsumer],
+  listeners: (ctx) => [erasureListener(memoryFor(ctx))],
   privacy: { erase: eraseUser, export: exportUser },
   jobs: (ctx) => [{ name: 'prompt-cache-purge', intervalMs: 3_600_000, run: () => purgeCache(ctx.db, ctx.clock()) }],
 }

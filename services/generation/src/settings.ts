@@ -13,6 +13,15 @@ export interface Settings {
   cacheTtlSeconds: number
   recommendation: { url: string; apiKey?: string; timeoutMs: number }
   storyMemoryBudgetChars: number
+  /** What each replica keeps in memory to keep the database off the request path (memory/). */
+  memory: {
+    /** Brand voices and review policies are read again once this old (other replicas' writes). */
+    readCacheTtlMs: number
+    /** A key's token spend is read again once this old (other replicas' spend). */
+    spendRefreshMs: number
+    /** Returned outputs are written at most this long after the response. */
+    outputFlushMs: number
+  }
 }
 
 /** Resolves the defaults once; a bad `GENERATION_TOKEN_BUDGETS` entry throws naming it. */
@@ -49,5 +58,6 @@ export function resolveSettings(c: GenerationConfig): Settings {
       timeoutMs: c.RECOMMENDATION_TIMEOUT_MS ?? 3000,
     },
     storyMemoryBudgetChars: c.STORY_MEMORY_BUDGET_CHARS ?? 1200,
+    memory: { readCacheTtlMs: 2000, spendRefreshMs: 1000, outputFlushMs: 100 },
   }
 }

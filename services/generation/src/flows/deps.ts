@@ -4,6 +4,7 @@ import type { GenerationConfig } from '../config.ts'
 import type { GenerationDb } from '../db.ts'
 import type { LlmGateway } from '../gateway/llm-gateway.ts'
 import type { Moderate } from '../gateway/moderator.ts'
+import type { GenerationMemory } from '../memory/generation-memory.ts'
 import type { Settings } from '../settings.ts'
 
 /** What every flow works with. */
@@ -13,4 +14,5 @@ export interface FlowDeps {
   gateway: LlmGateway
   moderate: Moderate
   recommendations: RecommendationClient
+  memory: GenerationMemory
 }

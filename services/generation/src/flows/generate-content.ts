@@ -1,4 +1,4 @@
-import { errors } from '@attune/kit'
+import { errors, pooledRandomBytes16 } from '@attune/kit'
 import { v7 as uuidv7 } from 'uuid'
 import type { StoredVariant } from '../db.ts'
 import { findBanned, redactBanned } from '../domain/banned-words.ts'
@@ -24,18 +24,18 @@ const MAX_TOKENS: Record<GenerateRequest['use'], number> = { post: 400, caption:
  * POST /v1/generate: guards the input, builds the prompt from the template, the user's style and
  * the brand voice, asks the provider for n variants, keeps banned words out (asks again once, then
  * redacts), moderates the outputs and queues them for review when the use's policy says so.
- * Everything is written in one transaction after the provider answered.
+ * Nothing is written before the provider answered. An output to review is written (with its spend)
+ * in one statement before it is returned as pending; one returned straight away is written behind
+ * the response (memory/output-log.ts), its tokens counting against the budget at once.
  */
 export async function generateContent(deps: FlowDeps, apiKeyName: string, req: GenerateRequest): Promise<Generation> {
-  const { ctx, gateway, moderate, settings } = deps
+  const { ctx, gateway, moderate, settings, memory } = deps
   if (req.use === 'reply' && !req.brief.replyTo) throw errors.invalid('/brief/replyTo', 'is required when use is reply')
-  // Read in parallel with the others; a failure surfaces where it is awaited (in the gateway).
-  const spent = gateway.spentToday(apiKeyName)
-  spent.catch(() => {})
+  const { voiceId, userId } = req
   const [voiceRow, policy, signals] = await Promise.all([
-    req.voiceId ? getVoice(ctx.db, req.voiceId) : undefined,
-    policyFor(ctx.db, req.use),
-    req.userId ? signalsOf(ctx.db, req.userId) : undefined,
+    voiceId ? memory.voices.get(voiceId, () => getVoice(ctx.db, voiceId)) : undefined,
+    memory.policies.get(req.use, () => policyFor(ctx.db, req.use)),
+    userId ? signalsOf(ctx.db, userId) : undefined,
   ])
   if (req.voiceId && !voiceRow) throw errors.invalid('/voiceId', `names no brand voice (${req.voiceId})`)
   const voice: BrandVoice | undefined = voiceRow
@@ -61,7 +61,7 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
     brief: { kind: 'generate', use: req.use, topic, keyPoints, ...(replyTo ? { replyTo } : {}), style, ...(voice ? { voice } : {}) },
   }
   const call = { apiKeyName, userId: req.userId ?? null }
-  const first = await gateway.complete({ ...call, request, cache: req.cache, spent })
+  const first = await gateway.complete({ ...call, request, cache: req.cache })
   const results: GatewayResult[] = [first]
   const banned = voice?.bannedWords ?? []
 
@@ -103,7 +103,7 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
   if (variants.some((v) => v.flagged)) reasons.push('flagged')
 
   const now = ctx.clock()
-  const generationId = uuidv7()
+  const generationId = uuidv7({ random: pooledRandomBytes16() })
   const reviewId = reasons.length > 0 ? uuidv7() : undefined
   const why = {
     template: { id: template.id, version: template.version },
@@ -119,10 +119,9 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
         : { promptTokens: u.promptTokens + r.completion.usage.promptTokens, completionTokens: u.completionTokens + r.completion.usage.completionTokens },
     { promptTokens: 0, completionTokens: 0 },
   )
-  await recordGeneration(ctx.db, {
+  const write = {
     spend: { apiKeyName, day: first.record.day, requests: results.length, usage },
     cache: results.flatMap((r) => (r.record.cache ? [r.record.cache] : [])),
-    ...(reviewId ? { review: { reviewId, reasons, actor: `key:${apiKeyName}` } } : {}),
     generation: {
       generationId,
       apiKeyName,
@@ -141,7 +140,13 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
       why,
       createdAt: now,
     },
-  })
+  }
+  if (reviewId) {
+    await recordGeneration(ctx.db, { ...write, review: { reviewId, reasons, actor: `key:${apiKeyName}` } })
+    memory.spend.written(apiKeyName, write.spend.day, usage.promptTokens + usage.completionTokens, false)
+  } else {
+    memory.outputs.record(write)
+  }
   return {
     generationId,
     use: req.use,

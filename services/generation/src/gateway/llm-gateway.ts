@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import { cacheKey } from '../domain/cache-key.ts'
 import { estimateTokens, noUsage, type Usage } from '../domain/usage.ts'
+import type { OutputLog } from '../memory/output-log.ts'
+import type { SpendLedger } from '../memory/spend-ledger.ts'
 import type { Completion, CompletionRequest, Provider } from '../providers/provider.ts'
 import type { Settings } from '../settings.ts'
 import { cacheCompletion, cachedCompletion } from '../store/cache-store.ts'
-import { addUsage, tokensSpent, utcDay } from '../store/usage-store.ts'
+import { addUsage, utcDay } from '../store/usage-store.ts'
 
 export interface GatewayCall {
   apiKeyName: string
@@ -15,8 +17,6 @@ export interface GatewayCall {
   request: CompletionRequest
   /** Answer identical prompts from the cache (and store this answer in it). */
   cache: boolean
-  /** The key's spend today, when the caller started reading it early (`spentToday`) to save a round trip. */
-  spent?: Promise<number>
 }
 
 /** An answer to store in the prompt cache. */
@@ -33,7 +33,7 @@ export interface GatewayResult {
   cached: boolean
   /** What the caller records with its output: the tokens spent (none from the cache) and the cache entry to write. */
   record: { apiKeyName: string; day: string; usage: Usage; cache?: CacheEntry }
-  /** Writes `record` (usage, cache entry): call it in the transaction that stores the output. */
+  /** Writes `record` (usage, cache entry): call it in the transaction that stores the output (or hand `record` to the output log). */
   persist(trx: Kysely<GenerationDb>): Promise<void>
 }
 
@@ -45,8 +45,6 @@ export interface StreamResult {
 
 export interface LlmGateway {
   readonly provider: Provider
-  /** Tokens a key spent today (start it early and pass it as `spent`). */
-  spentToday(apiKeyName: string): Promise<number>
   complete(call: GatewayCall): Promise<GatewayResult>
   /** Starts a stream: resolves once the first text arrived (a failure before it is an ordinary error). */
   stream(call: Omit<GatewayCall, 'cache' | 'request'> & { request: Omit<CompletionRequest, 'n'> }): Promise<StreamResult>
@@ -58,18 +56,25 @@ function secondsToMidnight(now: Date): number {
 }
 
 /**
- * The gateway between the flows and a provider: per-key daily token budgets, the prompt cache,
- * and usage accounting. Nothing is written until the caller persists, so a provider failure leaves
- * no trace.
+ * The gateway between the flows and a provider: per-key daily token budgets (from the replica's
+ * SpendLedger), the prompt cache, and usage accounting. Nothing is written until the caller
+ * persists, so a provider failure leaves no trace.
  */
-export function createGateway(deps: { provider: Provider; db: Kysely<GenerationDb>; settings: Settings; clock: Clock }): LlmGateway {
-  const { provider, db, settings, clock } = deps
+export function createGateway(deps: {
+  provider: Provider
+  db: Kysely<GenerationDb>
+  settings: Settings
+  clock: Clock
+  spend: SpendLedger
+  outputs: Pick<OutputLog, 'cached'>
+}): LlmGateway {
+  const { provider, db, settings, clock, spend } = deps
 
   /** Refuses (429) a key whose spend today plus this prompt is over its budget. */
-  async function ensureBudget(apiKeyName: string, request: Omit<CompletionRequest, 'n'>, prefetched?: Promise<number>): Promise<void> {
+  async function ensureBudget(apiKeyName: string, request: Omit<CompletionRequest, 'n'>): Promise<void> {
     const now = clock()
     const budget = settings.budget(apiKeyName)
-    const spent = await (prefetched ?? tokensSpent(db, apiKeyName, utcDay(now)))
+    const spent = await spend.spent(apiKeyName, utcDay(now))
     const needed = estimateTokens(request.messages.map((m) => m.content).join('\n'))
     if (spent + needed > budget) {
       throw new AppError('rate_limited', `The daily token budget of ${budget} tokens for this API key is used up (${spent} spent); it resets at 00:00 UTC`, {
@@ -78,13 +83,17 @@ export function createGateway(deps: { provider: Provider; db: Kysely<GenerationD
     }
   }
 
+  // Usage written in a caller's transaction counts from now on, whether it commits or not: the
+  // ledger's next read settles it either way.
+  const noteWritten = (apiKeyName: string, day: string, u: Usage) => spend.written(apiKeyName, day, u.promptTokens + u.completionTokens, false)
+
   return {
     provider,
-    spentToday: (apiKeyName) => tokensSpent(db, apiKeyName, utcDay(clock())),
     async complete(call) {
       const useCache = call.cache && settings.cacheTtlSeconds > 0
       const key = useCache ? cacheKey(provider.name, call.request) : ''
-      const [hit] = await Promise.all([useCache ? cachedCompletion(db, key, clock()) : undefined, ensureBudget(call.apiKeyName, call.request, call.spent)])
+      const unwritten = useCache ? deps.outputs.cached(key, clock())?.completion : undefined
+      const [hit] = await Promise.all([unwritten ?? (useCache ? cachedCompletion(db, key, clock()) : undefined), ensureBudget(call.apiKeyName, call.request)])
       const day = utcDay(clock())
       if (hit) return { completion: hit, cached: true, record: { apiKeyName: call.apiKeyName, day, usage: noUsage }, persist: async () => {} }
       const completion = await provider.complete(call.request)
@@ -99,6 +108,7 @@ export function createGateway(deps: { provider: Provider; db: Kysely<GenerationD
         async persist(trx) {
           await addUsage(trx, call.apiKeyName, utcDay(now), completion.usage)
           if (cache) await cacheCompletion(trx, cache.cacheKey, cache.userId, completion, cache.expiresAt)
+          noteWritten(call.apiKeyName, utcDay(now), completion.usage)
         },
       }
     },
@@ -126,7 +136,14 @@ export function createGateway(deps: { provider: Provider; db: Kysely<GenerationD
         parts: parts(),
         finish() {
           const u = usage ?? { promptTokens: 0, completionTokens: 0 }
-          return { usage: u, persist: (trx) => addUsage(trx, call.apiKeyName, utcDay(clock()), u) }
+          const day = utcDay(clock())
+          return {
+            usage: u,
+            async persist(trx) {
+              await addUsage(trx, call.apiKeyName, day, u)
+              noteWritten(call.apiKeyName, day, u)
+            },
+          }
         },
       }
     },

@@ -1,11 +1,9 @@
-import { errors, problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { problemResponses, ref, type ServiceApp } from '@attune/kit'
 import type { FlowDeps } from '../flows/deps.ts'
+import { findGeneration } from '../flows/find-generation.ts'
 import { generateContent } from '../flows/generate-content.ts'
-import { generationView } from '../flows/generation-view.ts'
 import { generatingResponses } from '../schemas/common.ts'
 import { GenerateRequest, Generation, GenerationParams } from '../schemas/generate.ts'
-import { getGeneration } from '../store/generations-store.ts'
-import { reviewOfGeneration } from '../store/reviews-store.ts'
 
 export function generateRoutes(app: ServiceApp, deps: FlowDeps) {
   app.post(
@@ -37,11 +35,6 @@ export function generateRoutes(app: ServiceApp, deps: FlowDeps) {
         response: { 200: ref(Generation), ...problemResponses },
       },
     },
-    async (request) => {
-      const { generationId } = request.params
-      const [g, review] = await Promise.all([getGeneration(deps.ctx.db, generationId), reviewOfGeneration(deps.ctx.db, generationId)])
-      if (!g) throw errors.notFound('Generation', generationId)
-      return generationView(g, review)
-    },
+    async (request) => findGeneration(deps, request.params.generationId),
   )
 }

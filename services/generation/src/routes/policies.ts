@@ -1,12 +1,18 @@
 import { errors, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { GenerationConfig } from '../config.ts'
 import type { GenerationDb } from '../db.ts'
+import type { GenerationMemory } from '../memory/generation-memory.ts'
 import { Policy, PolicyInput, PolicyParams, UsageReport } from '../schemas/reviews.ts'
 import type { Settings } from '../settings.ts'
 import { policyFor, savePolicy } from '../store/policies-store.ts'
 import { usageOf, utcDay } from '../store/usage-store.ts'
 
-export function policyRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, GenerationConfig>, settings: Settings) {
+export function policyRoutes(
+  app: ServiceApp,
+  ctx: ServiceContext<GenerationDb, GenerationConfig>,
+  settings: Settings,
+  memory: Pick<GenerationMemory, 'policies' | 'outputs'>,
+) {
   app.get(
     '/v1/policies/:use',
     {
@@ -36,7 +42,8 @@ export function policyRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, 
     async (request) => {
       const p = { use: request.params.use, ...request.body }
       if (p.blockThreshold < p.flagThreshold) throw errors.invalid('/blockThreshold', 'must be at least flagThreshold')
-      await savePolicy(ctx.db, p, ctx.clock())
+      // Other replicas apply it once their cached policy is older than the cache's TTL.
+      await savePolicy(ctx.db, p, ctx.clock()).finally(() => memory.policies.invalidate(p.use))
       return p
     },
   )
@@ -54,6 +61,8 @@ export function policyRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, 
     async (request) => {
       const name = request.apiKey?.name ?? 'anonymous'
       const day = utcDay(ctx.clock())
+      // This replica's returned outputs not written yet count too.
+      await memory.outputs.flush()
       return { apiKey: name, day, ...(await usageOf(ctx.db, name, day)), budget: settings.budget(name) }
     },
   )

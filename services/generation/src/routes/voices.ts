@@ -2,11 +2,13 @@ import { errors, problemRef, problemResponses, ref, type ServiceApp, type Servic
 import { Type } from 'typebox'
 import { v7 as uuidv7 } from 'uuid'
 import type { GenerationConfig } from '../config.ts'
-import type { GenerationDb } from '../db.ts'
+import type { BrandVoicesTable, GenerationDb } from '../db.ts'
+import type { ReadCache } from '../memory/read-cache.ts'
 import { Voice, VoiceInput, VoiceList, VoiceParams } from '../schemas/voices.ts'
 import { deleteVoice, getVoice, insertVoice, listVoices, toVoice, updateVoice } from '../store/voices-store.ts'
 
-export function voiceRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, GenerationConfig>) {
+/** Voice writes drop this replica's cached voice at once (other replicas: after the cache's TTL). */
+export function voiceRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, GenerationConfig>, memory: { voices: ReadCache<BrandVoicesTable | undefined> }) {
   const tags = ['voices']
   app.post(
     '/v1/voices',
@@ -53,10 +55,12 @@ export function voiceRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, G
       },
     },
     async (request) => {
-      const row = await updateVoice(ctx.db, request.params.voiceId, request.body, ctx.clock()).catch((err: { code?: string }) => {
-        if (err.code === '23505') throw errors.conflict(`A brand voice named "${request.body.name}" exists`)
-        throw err
-      })
+      const row = await updateVoice(ctx.db, request.params.voiceId, request.body, ctx.clock())
+        .catch((err: { code?: string }) => {
+          if (err.code === '23505') throw errors.conflict(`A brand voice named "${request.body.name}" exists`)
+          throw err
+        })
+        .finally(() => memory.voices.invalidate(request.params.voiceId))
       if (!row) throw errors.notFound('Brand voice', request.params.voiceId)
       return toVoice(row)
     },
@@ -73,7 +77,8 @@ export function voiceRoutes(app: ServiceApp, ctx: ServiceContext<GenerationDb, G
       },
     },
     async (request, reply) => {
-      if (!(await deleteVoice(ctx.db, request.params.voiceId))) throw errors.notFound('Brand voice', request.params.voiceId)
+      const deleted = await deleteVoice(ctx.db, request.params.voiceId).finally(() => memory.voices.invalidate(request.params.voiceId))
+      if (!deleted) throw errors.notFound('Brand voice', request.params.voiceId)
       return reply.code(204).send(null)
     },
   )

@@ -14,3 +14,9 @@ export async function eraseUser(trx: Kysely<GenerationDb>, userId: string): Prom
   await trx.deleteFrom('conversations').where('userId', '=', userId).execute()
   await trx.deleteFrom('stories').where('userId', '=', userId).execute()
 }
+
+/** Outputs and prompt-cache rows of a user written after their erasure ran (a write-behind flush in flight). */
+export async function deleteReturnedOf(db: Kysely<GenerationDb>, userId: string): Promise<void> {
+  await db.deleteFrom('generations').where('userId', '=', userId).execute()
+  await db.deleteFrom('promptCache').where('userId', '=', userId).execute()
+}

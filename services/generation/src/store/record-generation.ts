@@ -17,10 +17,11 @@ export interface GenerationWrite {
 type Q = QueryCreator<GenerationDb>
 
 /**
- * Stores a generated output with everything it implies in ONE statement (data-modifying CTEs):
- * the key's token usage, cache entries, the generation, and its review with the audit entry. One
- * statement is atomic like a transaction, at one round trip instead of four or more: this write
- * is on the latency path of every `POST /v1/generate`.
+ * Stores a generated output that waits for review with everything it implies in ONE statement
+ * (data-modifying CTEs): the key's token usage, cache entries, the generation, and its review with
+ * the audit entry. One statement is atomic like a transaction, at one round trip instead of four
+ * or more, and commits durably before the output is returned as pending. (Outputs returned
+ * straight away are written behind the response: memory/output-log.ts.)
  */
 export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWrite): Promise<void> {
   const { spend, generation: g } = w
@@ -91,17 +92,8 @@ export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWr
           .values({ reviewId: r.reviewId, action: 'created', actor: r.actor, note: r.reasons.join(', '), text: null, at: g.createdAt }),
       ) as unknown as Q
   }
-  const insert = q.insertInto('generations').values({ ...g, variants: JSON.stringify(g.variants), why: JSON.stringify(g.why) })
-  if (w.review) {
-    await insert.execute()
-    return
-  }
-  // Output that goes straight back to the caller is a record of what was returned, not a promise
-  // to act later: its commit does not wait for the WAL flush (a database crash may lose the last
-  // fraction of a second of such records; it can never leave them half-written). Outputs queued
-  // for review commit durably.
-  await db.transaction().execute(async (trx) => {
-    await sql`set local synchronous_commit to off`.execute(trx)
-    await trx.executeQuery(insert.compile())
-  })
+  await q
+    .insertInto('generations')
+    .values({ ...g, variants: JSON.stringify(g.variants), why: JSON.stringify(g.why) })
+    .execute()
 }

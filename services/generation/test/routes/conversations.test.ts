@@ -142,7 +142,7 @@ t.test('a reaction becomes an interaction event attributed to its slate', async 
 
 t.test('failures: 502/503 problems and nothing stored', async (t) => {
   const id = await start('reader-4')
-  const before = await counts(h.db)
+  const before = await counts(h)
   // With provider moderation the input is judged first: let that pass, then fail the chat call.
   const pass = { delayMs: 0 }
   fake.script(pass, { status: 500 })
@@ -162,7 +162,7 @@ t.test('failures: 502/503 problems and nothing stored', async (t) => {
   const cut = await say(id, 'climate', { ...asSite, accept: 'text/event-stream' })
   const events = parseSse(cut.body)
   t.match(events.at(-1), { event: 'error', data: { status: 502, detail: /nothing was stored/ } })
-  t.same(await counts(h.db), before, 'no message, usage or cache row')
+  t.same(await counts(h), before, 'no message, usage or cache row')
   t.equal((await h.app.inject({ url: `/v1/conversations/${id}`, headers: asSite })).json().messages.length, 0)
 })
 

@@ -196,7 +196,7 @@ t.test('personal data is redacted before it leaves; identical prompts are cached
 })
 
 t.test('provider failures: a clear 502/503 problem, nothing written', async (t) => {
-  const before = await counts(h.db)
+  const before = await counts(h)
   fake.script({ status: 500, headers: retryFast }, { status: 500, headers: retryFast })
   const broken = await generate({ use: 'post', brief: { topic: 'x' }, cache: false })
   t.equal(broken.statusCode, 502)
@@ -220,7 +220,7 @@ t.test('provider failures: a clear 502/503 problem, nothing written', async (t) 
   fake.script({ answer: 'cheap stuff' }, { status: 500, headers: retryFast }, { status: 500, headers: retryFast })
   const half = await generate({ use: 'post', voiceId: voice.voiceId, brief: { topic: 'x' }, cache: false })
   t.equal(half.statusCode, 502)
-  t.same(await counts(h.db), before, 'no generation, review, usage or cache row')
+  t.same(await counts(h), before, 'no generation, review, usage or cache row')
 })
 
 t.test('bad input is a 4xx problem naming the field', async (t) => {

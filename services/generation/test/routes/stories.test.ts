@@ -73,11 +73,11 @@ t.test('a story branch keeps its own memory', async (t) => {
 
 t.test('moderation on every turn; bad input names its field', async (t) => {
   const s = (await startStory({ ...story, userId: 'teller-2' })).json()
-  const before = await counts(h.db)
+  const before = await counts(h)
   const violent = await turn(s.storyId, { text: 'I stab the guard and torture the prisoner' })
   t.equal(violent.statusCode, 422, 'an all-ages story refuses violence')
   t.equal(violent.json().errors[0].field, '/text')
-  t.same(await counts(h.db), before, 'nothing stored')
+  t.same(await counts(h), before, 'nothing stored')
   const mature = (await startStory({ ...story, userId: 'teller-2', rating: 'mature' })).json()
   t.equal((await turn(mature.storyId, { text: 'I stab the guard' })).statusCode, 201, 'a mature story allows more')
 
@@ -123,6 +123,7 @@ t.test('erasure removes everything about the user and confirms', async (t) => {
     cache: (await h.db.selectFrom('promptCache').select('cacheKey').where('userId', '=', 'gone-user').execute()).length,
     conversations: (await h.db.selectFrom('conversations').select('conversationId').where('userId', '=', 'gone-user').execute()).length,
   })
+  await h.settle()
   t.same(await rows(), { signals: 1, stories: 1, generations: 1, cache: 1, conversations: 1 })
   const exported = (await generation.privacy?.export?.(h.db, 'gone-user')) as Record<string, unknown[] | unknown>
   t.match(exported, {

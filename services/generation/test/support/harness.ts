@@ -5,6 +5,7 @@ import { KafkaBus, makeEvent, openDatabase } from '@attune/kit'
 import { createTestDatabase, kafkaForTests, startTestService, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
 import pino from 'pino'
 import { generation } from '../../src/app.ts'
+import { memoryFor } from '../../src/memory/generation-memory.ts'
 
 export async function startHarness(env: Record<string, string>) {
   const pg = await createTestDatabase()
@@ -28,7 +29,10 @@ export async function startHarness(env: Record<string, string>) {
   return {
     app: service.app,
     db,
+    context: service.context,
     seen,
+    /** Writes the outputs returned so far that are still behind the response (memory/output-log.ts). */
+    settle: () => memoryFor(service.context).outputs.flush(),
     async publish(topic: string, type: string, subject: string, data: unknown) {
       const event = makeEvent({ type, source: 'test', subject, data }, new Date())
       await publisher.publish([{ topic: `${prefix}.${topic}`, key: subject, value: JSON.stringify(event) }])
@@ -70,8 +74,10 @@ export async function startHarness(env: Record<string, string>) {
   }
 }
 
-/** Row counts of the tables a provider failure must leave untouched. */
-export async function counts(db: Awaited<ReturnType<typeof startHarness>>['db']) {
+/** Row counts of the tables a provider failure must leave untouched (outputs already returned written first). */
+export async function counts(h: Pick<Awaited<ReturnType<typeof startHarness>>, 'db' | 'settle'>) {
+  await h.settle()
+  const { db } = h
   const n = async (table: 'generations' | 'reviews' | 'tokenUsage' | 'promptCache' | 'conversationMessages' | 'storyTurns' | 'stories') =>
     Number(
       (

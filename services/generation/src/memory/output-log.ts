@@ -1,0 +1,100 @@
+import { WriteBehindLog } from '@attune/kit'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { GenerationDb } from '../db.ts'
+import type { CacheEntry } from '../gateway/llm-gateway.ts'
+import { deleteReturnedOf } from '../store/erase-user.ts'
+import type { GenerationWrite } from '../store/record-generation.ts'
+import { recordReturned, type SpendRow } from '../store/record-returned.ts'
+import type { SpendLedger } from './spend-ledger.ts'
+
+type Row = { kind: 'generation'; generation: GenerationWrite['generation']; cache: CacheEntry[] } | { kind: 'spend'; id: string; spend: SpendRow }
+
+const tokensOf = (s: SpendRow) => s.usage.promptTokens + s.usage.completionTokens
+
+/**
+ * Outputs returned straight to their caller (nothing to review), written behind the response: in
+ * one statement every `flushMs` (the kit's WriteBehindLog) instead of one per request. Until
+ * written, this replica answers them, and their prompt-cache entries, from memory, and their
+ * tokens count against the key's budget (SpendLedger). A crash loses at most the last interval's
+ * records; their spend too. Outputs waiting for review never come here: they are written before
+ * the response.
+ */
+export class OutputLog {
+  private readonly log: WriteBehindLog<Row>
+  private readonly db: Kysely<GenerationDb>
+  private readonly spend: SpendLedger
+  private readonly unwrittenCache = new Map<string, CacheEntry>()
+
+  constructor(db: Kysely<GenerationDb>, spend: SpendLedger, o: { flushMs: number; maxBuffered: number; recentMax: number; log?: Logger }) {
+    this.db = db
+    this.spend = spend
+    this.log = new WriteBehindLog<Row>({
+      ...o,
+      write: (rows) => this.write(rows),
+      idOf: (r) => (r.kind === 'generation' ? r.generation.generationId : r.id),
+      userOf: (r) => (r.kind === 'generation' ? r.generation.userId : null),
+      what: 'returned generations',
+    })
+  }
+
+  get flushMs(): number {
+    return this.log.flushMs
+  }
+
+  /** Records an output and its spend (`requests` provider calls); its tokens count at once. */
+  record(w: Pick<GenerationWrite, 'generation' | 'cache' | 'spend'>): void {
+    const g = w.generation
+    this.spend.hold(w.spend.apiKeyName, w.spend.day, tokensOf(w.spend))
+    for (const c of w.cache) this.unwrittenCache.set(c.cacheKey, c)
+    // Bounded like the log itself, which drops its oldest rows in a long database outage.
+    while (this.unwrittenCache.size > 10_000) this.unwrittenCache.delete(this.unwrittenCache.keys().next().value as string)
+    // The spend is a row of its own: erasing the user drops the output, not the key's usage.
+    this.log.record([
+      { kind: 'generation', generation: g, cache: w.cache },
+      { kind: 'spend', id: `spend:${g.generationId}`, spend: w.spend },
+    ])
+  }
+
+  /** An output this replica returned recently, written or not. */
+  recent(generationId: string): GenerationWrite['generation'] | undefined {
+    const r = this.log.recent(generationId)
+    return r?.kind === 'generation' ? r.generation : undefined
+  }
+
+  /** A prompt-cache entry recorded here and not written yet. */
+  cached(cacheKey: string, now: Date): CacheEntry | undefined {
+    const c = this.unwrittenCache.get(cacheKey)
+    return c && c.expiresAt > now ? c : undefined
+  }
+
+  /**
+   * Erasure: nothing of the user is written any more. A flush may have written rows of theirs after
+   * the erasure consumer (on any replica) deleted the user, so once this replica's flush in flight
+   * is done they are deleted again (idempotent).
+   */
+  async forget(userId: string): Promise<void> {
+    for (const [k, c] of this.unwrittenCache) if (c.userId === userId) this.unwrittenCache.delete(k)
+    this.log.forget(userId)
+    await this.log.flush()
+    // A failed flush puts its rows back in the buffer.
+    this.log.forget(userId)
+    await deleteReturnedOf(this.db, userId)
+  }
+
+  flush(): Promise<void> {
+    return this.log.flush()
+  }
+
+  close(): Promise<void> {
+    return this.log.close()
+  }
+
+  private async write(rows: Row[]): Promise<void> {
+    const generations = rows.flatMap((r) => (r.kind === 'generation' ? [r] : []))
+    const spend = rows.flatMap((r) => (r.kind === 'spend' ? [r.spend] : []))
+    await recordReturned(this.db, { generations: generations.map((r) => r.generation), cache: generations.flatMap((r) => r.cache), spend })
+    for (const s of spend) this.spend.written(s.apiKeyName, s.day, tokensOf(s), true)
+    for (const r of generations) for (const c of r.cache) if (this.unwrittenCache.get(c.cacheKey) === c) this.unwrittenCache.delete(c.cacheKey)
+  }
+}
