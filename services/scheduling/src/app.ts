@@ -70,6 +70,7 @@ export function schedulingService(opts: SchedulingOptions = {}): ServiceDefiniti
         concurrency: s.concurrency,
         maxAttempts: s.maxAttempts,
         retryBaseMs: s.retryBaseMs,
+        leaseMs: s.leaseMs,
         defaultTimeZone: s.defaultTimeZone,
       })
       return [{ name: 'dispatcher', intervalMs: s.pollMs, run: () => dispatcher.drain() }]

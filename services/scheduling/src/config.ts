@@ -22,6 +22,14 @@ export const SchedulingConfigSchema = extendConfig({
     Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'First retry delay; doubles each attempt (default 30000)' }),
   ),
   DISPATCH_TIMEOUT_MS: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000, description: 'Webhook request timeout (default 10000)' })),
+  DISPATCH_LEASE_MS: Type.Optional(
+    Type.Integer({
+      minimum: 100,
+      maximum: 86_400_000,
+      description:
+        'How long a claimed batch is held before another replica may claim it again (default: twice the longest a batch can take, at least 5 minutes)',
+    }),
+  ),
   ACTIVITY_HALF_LIFE_DAYS: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 365, description: 'Half-life of an engagement in the activity model (default 14)' }),
   ),
@@ -39,6 +47,7 @@ export type SchedulingConfig = BaseConfig & {
   DISPATCH_MAX_ATTEMPTS?: number
   DISPATCH_RETRY_BASE_MS?: number
   DISPATCH_TIMEOUT_MS?: number
+  DISPATCH_LEASE_MS?: number
   ACTIVITY_HALF_LIFE_DAYS?: number
   DEFAULT_TIME_ZONE?: string
 }
@@ -54,8 +63,15 @@ export interface SchedulingSettings {
   maxAttempts: number
   retryBaseMs: number
   timeoutMs: number
+  leaseMs: number
   halfLifeDays: number
   defaultTimeZone: string
+}
+
+/** Twice the longest a batch can take (every round of requests timing out), and at least 5 minutes. */
+function leaseFor(c: SchedulingConfig): number {
+  const rounds = Math.ceil((c.DISPATCH_BATCH_SIZE ?? 500) / (c.DISPATCH_CONCURRENCY ?? 64))
+  return Math.max(300_000, 2 * rounds * (c.DISPATCH_TIMEOUT_MS ?? 10_000))
 }
 
 export function schedulingSettings(c: SchedulingConfig): SchedulingSettings {
@@ -69,6 +85,7 @@ export function schedulingSettings(c: SchedulingConfig): SchedulingSettings {
     maxAttempts: c.DISPATCH_MAX_ATTEMPTS ?? 6,
     retryBaseMs: c.DISPATCH_RETRY_BASE_MS ?? 30_000,
     timeoutMs: c.DISPATCH_TIMEOUT_MS ?? 10_000,
+    leaseMs: c.DISPATCH_LEASE_MS ?? leaseFor(c),
     halfLifeDays: c.ACTIVITY_HALF_LIFE_DAYS ?? 14,
     defaultTimeZone: c.DEFAULT_TIME_ZONE ?? 'UTC',
   }

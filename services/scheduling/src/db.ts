@@ -110,6 +110,8 @@ export interface DeliveriesTable {
   lastError: string | null
   sentAt: Date | null
   engagedAt: Date | null
+  /** While a dispatcher holds it (sending now): when its lease ends and another may claim it. */
+  claimedUntil: ColumnType<Date | null, Date | null | undefined, Date | null>
   updatedAt: Date
 }
 

@@ -8,6 +8,7 @@ import { moveOutOfQuietHours } from '../domain/quiet-hours.ts'
 import { loadConsents } from '../store/consents-store.ts'
 import { type ClaimedDelivery, claimDue, type DispatchOutcome, recordOutcomes } from '../store/dispatch-store.ts'
 import { DEFAULT_CHANNELS, loadPreferences } from '../store/preferences-store.ts'
+import { capsAtDispatch } from './caps-at-dispatch.ts'
 import type { WebhookClient } from './webhook-client.ts'
 
 export interface DispatcherOptions {
@@ -15,6 +16,8 @@ export interface DispatcherOptions {
   concurrency: number
   maxAttempts: number
   retryBaseMs: number
+  /** How long a claimed batch is held before another replica may claim it again (longer than a batch can take). */
+  leaseMs: number
   defaultTimeZone: string
 }
 
@@ -39,17 +42,25 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
 }
 
 /**
- * The durable dispatcher. Each batch is one transaction: claim due deliveries (`FOR UPDATE SKIP
- * LOCKED`), check the guards again with the latest preferences and consents (a user may have opted
- * out or set quiet hours since planning), POST the rest, then record every outcome and write
- * `delivery.sent` / `delivery.failed` to the outbox, and commit. A crash before the commit leaves
- * the rows scheduled and unlocked: another replica sends them again with the same idempotency key
- * (at-least-once), and nothing is sent before its due time.
+ * The durable dispatcher, in three short steps per batch: claim due deliveries (one statement:
+ * `FOR UPDATE SKIP LOCKED`, then a lease until `leaseMs` from now), check the guards again with
+ * the latest preferences and consents (a user may have opted out or set quiet hours since
+ * planning) and the frequency cap against what was sent, POST the rest outside any transaction,
+ * then record every outcome with `delivery.sent` / `delivery.failed` in the outbox in one
+ * transaction, for the deliveries still held under this claim. A crash before the record leaves
+ * the rows scheduled and leased: once the lease ends another replica sends them again with the
+ * same idempotency key (at-least-once), and nothing is sent before its due time.
  */
 export function createDispatcher(ctx: ServiceContext<SchedulingDb, SchedulingConfig>, client: WebhookClient, o: DispatcherOptions) {
   const topic = ctx.topic('deliveries')
 
-  function guardOutcome(d: ClaimedDelivery, now: Date, prefs: Awaited<ReturnType<typeof loadPreferences>>, consents: Map<string, Record<string, string>>) {
+  function guardOutcome(
+    d: ClaimedDelivery,
+    now: Date,
+    prefs: Awaited<ReturnType<typeof loadPreferences>>,
+    consents: Awaited<ReturnType<typeof loadConsents>>,
+    caps: Awaited<ReturnType<typeof capsAtDispatch>>,
+  ) {
     const p = prefs.get(d.userId)
     const g = {
       channels: p?.channels ?? DEFAULT_CHANNELS,
@@ -76,85 +87,99 @@ export function createDispatcher(ctx: ServiceContext<SchedulingDb, SchedulingCon
         return { ...base, status: 'scheduled' as const, dueAt: at, sendAt: at, notes }
       }
     }
+    const overCap = caps.take(d)
+    if (overCap) {
+      const notes = [...d.notes, { guard: 'frequency_cap' as const, action: 'skipped' as const, detail: `at dispatch: ${overCap}` }]
+      return { ...base, status: 'skipped' as const, dueAt: now, sendAt: d.sendAt, notes }
+    }
     return undefined
   }
 
   async function runOnce(): Promise<DispatchStats> {
     const now = ctx.clock()
+    const leaseUntil = new Date(now.getTime() + o.leaseMs)
     const stats: DispatchStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, moved: 0 }
-    await ctx.transaction(async (trx, emit) => {
-      const claimed = await claimDue(trx, now, o.batchSize)
-      stats.claimed = claimed.length
-      if (claimed.length === 0) return
-      const users = [...new Set(claimed.map((d) => d.userId))]
-      const [prefs, consents] = await Promise.all([loadPreferences(trx, users), loadConsents(trx, users)])
-      const outcomes: DispatchOutcome[] = []
-      const toSend: ClaimedDelivery[] = []
-      for (const d of claimed) {
-        const g = guardOutcome(d, now, prefs, consents)
-        if (!g) toSend.push(d)
-        else {
-          outcomes.push(g)
-          if (g.status === 'skipped') stats.skipped++
-          else stats.moved++
-        }
+    // 1. Claim: one short statement; nothing stays locked while the webhooks are called.
+    const claimed = await claimDue(ctx.db, ctx.schema, now, o.batchSize, leaseUntil)
+    stats.claimed = claimed.length
+    if (claimed.length === 0) return stats
+    const users = [...new Set(claimed.map((d) => d.userId))]
+    const [prefs, consents] = await Promise.all([loadPreferences(ctx.db, users), loadConsents(ctx.db, users)])
+    const caps = await capsAtDispatch(ctx.db, claimed, prefs, now, o.defaultTimeZone)
+    const outcomes: DispatchOutcome[] = []
+    const toSend: ClaimedDelivery[] = []
+    for (const d of claimed) {
+      const g = guardOutcome(d, now, prefs, consents, caps)
+      if (!g) toSend.push(d)
+      else outcomes.push(g)
+    }
+    // 2. Deliver, outside any transaction.
+    const results = await pool(toSend, o.concurrency, (d) => {
+      const payload: DeliveryWebhookPayload = {
+        deliveryId: d.deliveryId,
+        campaignId: d.campaignId,
+        userId: d.userId,
+        channel: d.channel,
+        scheduledFor: d.sendAt.toISOString(),
+        content: { ...d.content },
       }
-      const results = await pool(toSend, o.concurrency, (d) => {
-        const payload: DeliveryWebhookPayload = {
+      return client.post(d.webhookUrl, d.deliveryId, JSON.stringify(payload))
+    })
+    const events: (OutboxMessage & { deliveryId: string })[] = []
+    // Retries wait from when the attempt failed, not from when the batch was claimed.
+    const answeredAt = ctx.clock()
+    toSend.forEach((d, i) => {
+      const r = results[i]
+      const attempts = d.attempts + 1
+      const common = {
+        deliveryId: d.deliveryId,
+        campaignId: d.campaignId,
+        userId: d.userId,
+        channel: d.channel,
+        group: d.grp,
+        scheduledFor: d.sendAt.toISOString(),
+        attempts,
+      }
+      if (r?.ok) {
+        outcomes.push({ deliveryId: d.deliveryId, status: 'sent', attempts, dueAt: now, sendAt: d.sendAt, lastError: null, sentAt: answeredAt, notes: d.notes })
+        const data: DeliverySentData = { ...common, sentAt: answeredAt.toISOString() }
+        events.push({
           deliveryId: d.deliveryId,
-          campaignId: d.campaignId,
-          userId: d.userId,
-          channel: d.channel,
-          scheduledFor: d.sendAt.toISOString(),
-          content: { ...d.content },
-        }
-        return client.post(d.webhookUrl, d.deliveryId, JSON.stringify(payload))
-      })
-      const events: OutboxMessage[] = []
-      // Retries wait from when the attempt failed, not from when the batch was claimed.
-      const answeredAt = ctx.clock()
-      toSend.forEach((d, i) => {
-        const r = results[i]
-        const attempts = d.attempts + 1
-        const common = {
+          topic,
+          key: d.userId,
+          event: makeEvent({ ...EventTypes.deliverySent, source: ctx.name, subject: d.userId, data }, now),
+        })
+        return
+      }
+      const error = (r?.error ?? 'unknown error').slice(0, 2000)
+      if (attempts >= o.maxAttempts) {
+        outcomes.push({ deliveryId: d.deliveryId, status: 'failed', attempts, dueAt: now, sendAt: d.sendAt, lastError: error, sentAt: null, notes: d.notes })
+        const data: DeliveryFailedData = { ...common, failedAt: answeredAt.toISOString(), error }
+        events.push({
           deliveryId: d.deliveryId,
-          campaignId: d.campaignId,
-          userId: d.userId,
-          channel: d.channel,
-          group: d.grp,
-          scheduledFor: d.sendAt.toISOString(),
-          attempts,
-        }
-        if (r?.ok) {
-          stats.sent++
-          outcomes.push({
-            deliveryId: d.deliveryId,
-            status: 'sent',
-            attempts,
-            dueAt: now,
-            sendAt: d.sendAt,
-            lastError: null,
-            sentAt: answeredAt,
-            notes: d.notes,
-          })
-          const data: DeliverySentData = { ...common, sentAt: answeredAt.toISOString() }
-          events.push({ topic, key: d.userId, event: makeEvent({ ...EventTypes.deliverySent, source: ctx.name, subject: d.userId, data }, now) })
-          return
-        }
-        const error = (r?.error ?? 'unknown error').slice(0, 2000)
-        if (attempts >= o.maxAttempts) {
-          stats.failed++
-          outcomes.push({ deliveryId: d.deliveryId, status: 'failed', attempts, dueAt: now, sendAt: d.sendAt, lastError: error, sentAt: null, notes: d.notes })
-          const data: DeliveryFailedData = { ...common, failedAt: answeredAt.toISOString(), error }
-          events.push({ topic, key: d.userId, event: makeEvent({ ...DeliveryEventTypes.deliveryFailed, source: ctx.name, subject: d.userId, data }, now) })
-          return
-        }
-        stats.retried++
-        const dueAt = new Date(answeredAt.getTime() + retryDelayMs(attempts, o.retryBaseMs))
-        outcomes.push({ deliveryId: d.deliveryId, status: 'scheduled', attempts, dueAt, sendAt: d.sendAt, lastError: error, sentAt: null, notes: d.notes })
-      })
-      await recordOutcomes(trx, ctx.schema, outcomes, now)
-      await emit(events)
+          topic,
+          key: d.userId,
+          event: makeEvent({ ...DeliveryEventTypes.deliveryFailed, source: ctx.name, subject: d.userId, data }, now),
+        })
+        return
+      }
+      const dueAt = new Date(answeredAt.getTime() + retryDelayMs(attempts, o.retryBaseMs))
+      outcomes.push({ deliveryId: d.deliveryId, status: 'scheduled', attempts, dueAt, sendAt: d.sendAt, lastError: error, sentAt: null, notes: d.notes })
+    })
+    // 3. Record: outcomes and their events in one short transaction, for the deliveries still held
+    // under this claim (one whose lease ran out belongs to whoever claimed it again).
+    const attemptsBefore = new Map(claimed.map((d) => [d.deliveryId, d.attempts]))
+    await ctx.transaction(async (trx, emit) => {
+      const recorded = await recordOutcomes(trx, ctx.schema, outcomes, answeredAt, leaseUntil)
+      for (const x of outcomes) {
+        if (!recorded.has(x.deliveryId)) continue
+        if (x.status === 'sent') stats.sent++
+        else if (x.status === 'failed') stats.failed++
+        else if (x.status === 'skipped') stats.skipped++
+        else if (x.attempts > (attemptsBefore.get(x.deliveryId) ?? 0)) stats.retried++
+        else stats.moved++
+      }
+      await emit(events.filter((e) => recorded.has(e.deliveryId)).map(({ deliveryId: _, ...m }) => m))
     })
     return stats
   }

@@ -29,7 +29,7 @@ export const DAY_POOLING = 0.5
  * and so do weekend days, which keeps the most recent weekday from winning on recency alone.
  * Returns the bins and their total (effective recent events).
  */
-export function decayedBins(stored: ArrayLike<number>, divisor: number): { bins: Float64Array; total: number } {
+export function decayedBins(stored: ArrayLike<number>, divisor: number, out?: Float64Array): { bins: Float64Array; total: number } {
   // The smoothed, not yet pooled bins go into a scratch buffer: planning calls this for 100k users.
   const bins = scratch.fill(0)
   let total = 0
@@ -43,14 +43,13 @@ export function decayedBins(stored: ArrayLike<number>, divisor: number): { bins:
     bins[prev] = (bins[prev] ?? 0) + v / 6
     bins[next] = (bins[next] ?? 0) + v / 6
   }
-  return { bins: poolDays(bins), total }
+  return { bins: poolDays(bins, out), total }
 }
 
 const scratch = new Float64Array(BINS)
 
-/** Mixes each bin with the mean of the same hour over its day kind (Mon–Fri, or Sat–Sun). */
-export function poolDays(bins: Float64Array): Float64Array {
-  const out = new Float64Array(BINS)
+/** Mixes each bin with the mean of the same hour over its day kind (Mon–Fri, or Sat–Sun); into `out` when given. */
+export function poolDays(bins: Float64Array, out: Float64Array = new Float64Array(BINS)): Float64Array {
   for (let h = 0; h < 24; h++) {
     let weekday = 0
     let weekend = 0
@@ -66,10 +65,10 @@ export function poolDays(bins: Float64Array): Float64Array {
 
 /**
  * Bayesian shrinkage: (counts + κ · prior) / (total + κ). With no history it is the prior; with
- * `κ` effective events the two weigh the same.
+ * `κ` effective events the two weigh the same. Into `out` when given, which may be `counts` or
+ * `prior` (each bin is read before it is written).
  */
-export function shrink(counts: Float64Array, total: number, prior: Float64Array, kappa: number): Float64Array {
-  const out = new Float64Array(BINS)
+export function shrink(counts: Float64Array, total: number, prior: Float64Array, kappa: number, out: Float64Array = new Float64Array(BINS)): Float64Array {
   const denom = total + kappa
   for (let h = 0; h < BINS; h++) out[h] = ((counts[h] ?? 0) + kappa * (prior[h] ?? 0)) / denom
   return out

@@ -7,13 +7,16 @@ const hh = (h: number) => `${String(h % 24).padStart(2, '0')}:00`
 
 /** "weekdays", "weekends", "every day", "Tuesdays" or "Mon, Wed and Thu": the days whose hour `h` is near the busiest. */
 export function daysLabel(dist: Float64Array, hour: number): string {
-  const values = Array.from({ length: 7 }, (_, d) => dist[d * 24 + hour] ?? 0)
-  const max = Math.max(...values)
-  const days = values.flatMap((v, d) => (v >= 0.7 * max ? [d] : []))
-  const key = days.join('')
-  if (key === '01234') return 'weekdays'
-  if (key === '56') return 'weekends'
-  if (days.length === 7) return 'every day'
+  // Plain loops and a bit mask: planning labels one slot for each of 100k users.
+  let max = Number.NEGATIVE_INFINITY
+  for (let d = 0; d < 7; d++) max = Math.max(max, dist[d * 24 + hour] ?? 0)
+  let mask = 0
+  for (let d = 0; d < 7; d++) if ((dist[d * 24 + hour] ?? 0) >= 0.7 * max) mask |= 1 << d
+  if (mask === 0b0011111) return 'weekdays'
+  if (mask === 0b1100000) return 'weekends'
+  if (mask === 0b1111111) return 'every day'
+  const days: number[] = []
+  for (let d = 0; d < 7; d++) if (mask & (1 << d)) days.push(d)
   if (days.length === 1) return DAY_NAMES[days[0] ?? 0] ?? ''
   const names = days.map((d) => SHORT[d])
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`

@@ -43,18 +43,30 @@ export interface LocalTime {
 }
 
 // Planning asks for the same few instants (the window's hours) in the same few zones for every
-// user: answers are memoised, bounded so a long-running process does not grow without limit.
-const memo = new Map<string, LocalTime>()
+// user: answers are memoised per zone and instant (numeric keys: no key string per lookup),
+// bounded so a long-running process does not grow without limit.
+const memo = new Map<string, Map<number, LocalTime>>()
+let memoSize = 0
 const MEMO_MAX = 200_000
 
 /** The wall-clock time of `instant` in `timeZone`. */
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const key = `${timeZone}|${instant.getTime()}`
-  const hit = memo.get(key)
+  const t = instant.getTime()
+  let zone = memo.get(timeZone)
+  const hit = zone?.get(t)
   if (hit) return hit
   const l = computeLocalTime(instant, timeZone)
-  if (memo.size >= MEMO_MAX) memo.clear()
-  memo.set(key, l)
+  if (memoSize >= MEMO_MAX) {
+    memo.clear()
+    memoSize = 0
+    zone = undefined
+  }
+  if (!zone) {
+    zone = new Map()
+    memo.set(timeZone, zone)
+  }
+  zone.set(t, l)
+  memoSize++
   return l
 }
 

@@ -1,3 +1,4 @@
+import { BINS } from './activity-increments.ts'
 import { DEFAULT_PRIOR, decayedBins, meanOf, normalize, shrink } from './activity-profile.ts'
 import { decayDivisor } from './forward-decay.ts'
 
@@ -62,10 +63,23 @@ export interface UserActivity {
   confidence: number
 }
 
+/** Buffers `userActivity` may work in instead of allocating, when it runs for many users in turn. */
+export interface ActivityScratch {
+  /** The pooled bins of one row. */
+  pooled: Float64Array
+  /** The user's distribution: returned as `dist`, so valid only until the next call with this scratch. */
+  dist: Float64Array
+}
+
+export function activityScratch(): ActivityScratch {
+  return { pooled: new Float64Array(BINS), dist: new Float64Array(BINS) }
+}
+
 /**
  * The user's distribution: their channel's history smoothed toward all their history, smoothed
  * toward the audience. With `personalized` false (the non-personalized switch, or no consent) or
- * too little history it is the audience's.
+ * too little history it is the audience's. With `scratch`, nothing per user is allocated and the
+ * returned `dist` is overwritten by the next call (planning reads it at once, for 100k users).
  */
 export function userActivity(
   rows: { channel?: ActivityRow | undefined; all?: ActivityRow | undefined },
@@ -73,9 +87,10 @@ export function userActivity(
   now: Date,
   o: ModelOptions,
   personalized = true,
+  scratch?: ActivityScratch,
 ): UserActivity {
   const divisor = decayDivisor(now, o.halfLifeDays)
-  const all = rows.all ? decayedBins(rows.all.bins, divisor / (rows.all.scale ?? 1)) : undefined
+  const all = rows.all ? decayedBins(rows.all.bins, divisor / (rows.all.scale ?? 1), scratch?.pooled) : undefined
   const audienceOnly = (): UserActivity => ({
     dist: audience.dist,
     source: 'audience',
@@ -86,11 +101,12 @@ export function userActivity(
     confidence: 0,
   })
   if (!personalized || !all || all.total < o.minEvents) return audienceOnly()
-  let dist = shrink(all.bins, all.total, audience.dist, o.kappa)
+  // The pooled `all` bins are used up here, before the channel row reuses the scratch.
+  let dist = shrink(all.bins, all.total, audience.dist, o.kappa, scratch?.dist)
   let effective = all.total
-  const ch = rows.channel ? decayedBins(rows.channel.bins, divisor / (rows.channel.scale ?? 1)) : undefined
+  const ch = rows.channel ? decayedBins(rows.channel.bins, divisor / (rows.channel.scale ?? 1), scratch?.pooled) : undefined
   if (ch && ch.total > 0) {
-    dist = shrink(ch.bins, ch.total, dist, o.kappa)
+    dist = shrink(ch.bins, ch.total, dist, o.kappa, scratch?.dist)
     effective = Math.max(effective, ch.total)
   }
   return {

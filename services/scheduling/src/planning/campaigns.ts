@@ -5,7 +5,7 @@ import type { CampaignAudience, CampaignContent, SchedulingDb } from '../db.ts'
 import type { ModelOptions } from '../domain/user-activity.ts'
 import type { CampaignInput, Campaign as CampaignView, RescheduleInput } from '../schemas/campaigns.ts'
 import { type Campaign, getCampaign, insertCampaign, updateCampaign } from '../store/campaigns-store.ts'
-import { cancelScheduled, insertDeliveries, listDeliveries, statusCounts, takeScheduled } from '../store/deliveries-store.ts'
+import { cancelScheduled, listDeliveries, statusCounts, takeScheduled } from '../store/deliveries-store.ts'
 import { segmentMembers } from '../store/segments-store.ts'
 import { planDeliveries } from './plan-deliveries.ts'
 import { loadRecipientData } from './recipients.ts'
@@ -75,13 +75,13 @@ export async function createCampaign(deps: CampaignDeps, input: CampaignInput): 
       updatedAt: now,
     }
     await insertCampaign(trx, { ...row, content: JSON.stringify(row.content), audience: JSON.stringify(row.audience) })
-    const planned = await planDeliveries(
+    await planDeliveries(
       trx,
+      ctx.schema,
       { now, model: deps.model, defaultTimeZone: settings.defaultTimeZone, random: deps.random },
       { ...row, window: timing.window, users: userIds.map((userId) => ({ userId })) },
       data,
     )
-    await insertDeliveries(trx, ctx.schema, planned, now)
     return row
   })
   return campaignView(deps, campaign)
@@ -121,17 +121,17 @@ export async function rescheduleCampaign(deps: CampaignDeps, campaignId: string,
   await ctx.transaction(async (trx) => {
     const locked = await getCampaign(trx, campaignId, { forUpdate: true })
     if (locked?.status !== 'scheduled') throw errors.conflict(`Campaign ${campaignId} is cancelled`)
-    const users = (await takeScheduled(trx, campaignId)).map((d) => ({ userId: d.userId, group: d.grp }))
+    const users = (await takeScheduled(trx, campaignId, now)).map((d) => ({ userId: d.userId, group: d.grp }))
     const known = new Set(pending)
     // Only a concurrent change adds scheduled deliveries after the read: roll back rather than drop them.
     if (users.some((u) => !known.has(u.userId))) throw errors.conflict(`Campaign ${campaignId} changed while it was being rescheduled; try again`)
-    const planned = await planDeliveries(
+    await planDeliveries(
       trx,
+      ctx.schema,
       { now, model: deps.model, defaultTimeZone: settings.defaultTimeZone, random: deps.random },
       { ...c, sendAt: timing.sendAt, window: timing.window, users },
       data,
     )
-    await insertDeliveries(trx, ctx.schema, planned, now)
     await updateCampaign(trx, campaignId, {
       sendAt: timing.sendAt,
       windowStart: timing.window?.start ?? null,

@@ -6,11 +6,13 @@ import { channelBlock, type GuardInputs, mayPersonalize, quietHoursOf } from '..
 import { hourInstant, type PlanWindow, type Recipient, windowHours } from '../domain/plan-deliveries.ts'
 import { explainBestTime } from '../domain/reasons.ts'
 import { localHoursOfWeek } from '../domain/time-zones.ts'
-import { type AudienceProfile, audienceProfile, type ModelOptions, userActivity } from '../domain/user-activity.ts'
+import { type ActivityRow, type AudienceProfile, activityScratch, audienceProfile, type ModelOptions, userActivity } from '../domain/user-activity.ts'
 import { loadAudienceActivity, loadUserActivity } from '../store/activity-store.ts'
 import { loadConsents } from '../store/consents-store.ts'
 import { DEFAULT_CHANNELS, loadPreferences } from '../store/preferences-store.ts'
 import { segmentsOfUsers } from '../store/segments-store.ts'
+
+const NO_ACTIVITY: { all?: ActivityRow; channel?: ActivityRow } = {}
 
 export interface RecipientOptions {
   channel: DeliveryChannel
@@ -24,8 +26,8 @@ export interface RecipientOptions {
 /** What planning reads about the recipients before its transaction: mirrors, models, audiences. */
 export interface RecipientData {
   prefs: Awaited<ReturnType<typeof loadPreferences>>
-  consents: Map<string, Record<string, string>>
-  segments: Map<string, string[]>
+  consents: Awaited<ReturnType<typeof loadConsents>>
+  segments: Awaited<ReturnType<typeof segmentsOfUsers>>
   activity: Awaited<ReturnType<typeof loadUserActivity>>
   audienceRows: Awaited<ReturnType<typeof loadAudienceActivity>>
 }
@@ -43,7 +45,7 @@ export async function loadRecipientData(
   const [prefs, consents, segments, activity] = await Promise.all([
     loadPreferences(db, userIds),
     loadConsents(db, userIds),
-    o.needModel ? segmentsOfUsers(db, userIds) : Promise.resolve(new Map<string, string[]>()),
+    o.needModel ? segmentsOfUsers(db, userIds) : Promise.resolve(new Map<string, readonly string[]>()),
     o.needModel ? loadUserActivity(db, userIds, o.channel, o.halfLifeDays) : Promise.resolve(new Map()),
   ])
   const scopes = ['population', ...new Set([...segments.values()].flat().map((s) => `segment:${s}`))]
@@ -51,15 +53,19 @@ export async function loadRecipientData(
   return { prefs, consents, segments, activity, audienceRows }
 }
 
+/** Window scores are handed out as views of blocks this many recipients long (not one typed array each). */
+const SCORE_BLOCK = 4096
+
 /**
- * The planner's view of each user: guards from their preferences and consents, caps from the
- * deliveries already planned (`existing`, read under the planning lock), and the score of each
- * window hour from their activity. Window hours are mapped to local hours of week once per zone.
+ * Makes the planner's view of one user at a time: guards from their preferences and consents, caps
+ * from the deliveries already planned (`existing`, read under the planning lock), and the score of
+ * each window hour from their activity. Window hours are mapped to local hours of week once per
+ * zone, audience profiles once per set of segments, and the model works in one scratch buffer.
  */
-export function buildRecipients(data: RecipientData, userIds: string[], existing: Map<string, Date[]>, o: RecipientOptions): Recipient[] {
+export function recipientMaker(data: RecipientData, existing: Map<string, Date[]>, o: RecipientOptions): (userId: string) => Recipient {
   const { prefs, consents, segments, activity, audienceRows } = data
   const audiences = new Map<string, AudienceProfile>()
-  const audienceOf = (segs: string[]): AudienceProfile => {
+  const audienceOf = (segs: readonly string[]): AudienceProfile => {
     const key = segs.join(',')
     let a = audiences.get(key)
     if (!a) {
@@ -79,8 +85,18 @@ export function buildRecipients(data: RecipientData, userIds: string[], existing
     }
     return h
   }
+  const scratch = activityScratch()
+  let block = new Float32Array(0)
+  let used = 0
+  const scoresView = () => {
+    if (used === SCORE_BLOCK || block.length === 0) {
+      block = new Float32Array(n * SCORE_BLOCK)
+      used = 0
+    }
+    return block.subarray(used * n, ++used * n)
+  }
 
-  return userIds.map((userId) => {
+  return (userId) => {
     const p = prefs.get(userId)
     const g: GuardInputs = {
       channels: p?.channels ?? DEFAULT_CHANNELS,
@@ -98,8 +114,8 @@ export function buildRecipients(data: RecipientData, userIds: string[], existing
     const hows = hoursIn(timeZone)
     if (hows) {
       const audience = audienceOf(segments.get(userId) ?? [])
-      const a = userActivity(activity.get(userId) ?? { all: undefined, channel: undefined }, audience, o.now, o.model, personalized)
-      hourScores = new Float32Array(n)
+      const a = userActivity(activity.get(userId) ?? NO_ACTIVITY, audience, o.now, o.model, personalized, scratch)
+      hourScores = scoresView()
       for (let i = 0; i < n; i++) hourScores[i] = a.dist[hows[i] ?? 0] ?? 0
       // The reason of the best hour now, so the 168-bin distribution is not kept for every user.
       let top = 0
@@ -108,14 +124,18 @@ export function buildRecipients(data: RecipientData, userIds: string[], existing
       explain = () => reason
     }
     return { userId, timeZone, quiet: quietHoursOf(g), cap, blocked: channelBlock(o.channel, g), personalized, hourScores, explain }
-  })
+  }
 }
 
-/** The window hour most of the audience engages in: the sum of every recipient's scores. */
-export function audienceBestHour(recipients: Recipient[], hours: number): number {
-  const sum = new Float64Array(hours)
-  for (const r of recipients) if (r.hourScores && !r.blocked) for (let i = 0; i < hours; i++) sum[i] = (sum[i] ?? 0) + (r.hourScores[i] ?? 0)
+/** Adds a recipient's window scores to the audience's sum (recipients who cannot get the channel do not count). */
+export function addToAudience(sum: Float64Array, r: Recipient): void {
+  if (!r.hourScores || r.blocked) return
+  for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (r.hourScores[i] ?? 0)
+}
+
+/** The window hour most of the audience engages in: the largest sum of scores (ties: earliest). */
+export function audienceBestHour(sum: Float64Array): number {
   let best = 0
-  for (let i = 1; i < hours; i++) if ((sum[i] ?? 0) > (sum[best] ?? 0)) best = i
+  for (let i = 1; i < sum.length; i++) if ((sum[i] ?? 0) > (sum[best] ?? 0)) best = i
   return best
 }

@@ -1,6 +1,8 @@
 import type { ConsentChangedData } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { SchedulingDb } from '../db.ts'
+import { textArray } from './pg-arrays.ts'
+import { eachUserId, userIdList } from './user-id-lists.ts'
 
 type Db = Kysely<SchedulingDb>
 
@@ -27,16 +29,20 @@ export async function saveConsents(db: Db, docs: ConsentChangedData[]): Promise<
     .execute()
 }
 
-/** Consent states of many users (a user missing has every purpose `unknown`). */
-export async function loadConsents(db: Db, userIds: readonly string[]): Promise<Map<string, Record<string, string>>> {
-  const out = new Map<string, Record<string, string>>()
+/** Consent states of many users (a user missing has every purpose `unknown`), grouped like `loadPreferences`: users with the same states share one read-only object. */
+export async function loadConsents(db: Db, userIds: readonly string[]): Promise<Map<string, Readonly<Record<string, string>>>> {
+  const out = new Map<string, Readonly<Record<string, string>>>()
   for (let i = 0; i < userIds.length; i += 20_000) {
     const rows = await db
       .selectFrom('userConsents')
-      .select(['userId', 'states'])
-      .where('userId', '=', sql<string>`any(${sql.val(userIds.slice(i, i + 20_000))}::text[])`)
+      .select([sql<string>`states::text`.as('states'), userIdList.as('userIds')])
+      .where('userId', '=', sql<string>`any(${textArray(userIds.slice(i, i + 20_000))}::text[])`)
+      .groupBy(sql`1`)
       .execute()
-    for (const r of rows) out.set(r.userId, r.states)
+    for (const r of rows) {
+      const states = JSON.parse(r.states) as Record<string, string>
+      eachUserId(r.userIds, (userId) => out.set(userId, states))
+    }
   }
   return out
 }

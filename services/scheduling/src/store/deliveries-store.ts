@@ -1,17 +1,15 @@
 import type { DeliveryChannel } from '@attune/contracts'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DeliveriesTable, DeliveryGroup, DeliveryNote, DeliveryStatus, SchedulingDb } from '../db.ts'
+import { numberArray, textArray } from './pg-arrays.ts'
 
 type Db = Kysely<SchedulingDb>
 
 export type Delivery = Selectable<DeliveriesTable>
 
-/** A planned delivery, ready to insert. */
+/** A planned delivery of a campaign, ready to insert (Postgres draws its id). */
 export interface NewDelivery {
-  deliveryId: string
-  campaignId: string
   userId: string
-  channel: DeliveryChannel
   group: DeliveryGroup
   status: 'scheduled' | 'skipped'
   sendAt: Date
@@ -20,19 +18,30 @@ export interface NewDelivery {
   notes: DeliveryNote[]
 }
 
-/** Inserts deliveries with one `unnest` statement per 10,000 (fast for a 100k-user campaign). */
-export async function insertDeliveries(db: Db, schema: string, rows: NewDelivery[], now: Date): Promise<void> {
+/**
+ * Inserts a campaign's deliveries with one `unnest` statement per 10,000. Each column goes as one
+ * array literal (`pg-arrays.ts`) and times as epoch milliseconds: for a 100k-user campaign the
+ * driver's per-element conversion of ten columns was most of the client's share of the insert.
+ */
+export async function insertDeliveries(
+  db: Db,
+  schema: string,
+  campaign: { campaignId: string; channel: DeliveryChannel },
+  rows: readonly NewDelivery[],
+  now: Date,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 10_000) {
     const c = rows.slice(i, i + 10_000)
-    const col = <T>(f: (r: NewDelivery) => T) => sql.val(c.map(f))
+    const sendMs = c.map((r) => r.sendAt.getTime())
     await sql`
       insert into ${sql.id(schema, 'deliveries')} (delivery_id, campaign_id, user_id, channel, grp, status, send_at, preferred_at, due_at, reason, notes, updated_at)
-      select d.id, d.campaign_id, d.user_id, d.channel, d.grp, d.status, d.send_at, d.preferred_at, d.send_at, d.reason, d.notes, ${now}
+      select gen_random_uuid(), ${campaign.campaignId}::uuid, d.user_id, ${campaign.channel}, d.grp, d.status, to_timestamp(d.send_ms / 1000),
+        to_timestamp(d.preferred_ms / 1000), to_timestamp(d.send_ms / 1000), d.reason, d.notes, ${now}
       from unnest(
-        ${col((r) => r.deliveryId)}::uuid[], ${col((r) => r.campaignId)}::uuid[], ${col((r) => r.userId)}::text[], ${col((r) => r.channel)}::text[],
-        ${col((r) => r.group)}::text[], ${col((r) => r.status)}::text[], ${col((r) => r.sendAt.toISOString())}::timestamptz[],
-        ${col((r) => r.preferredAt.toISOString())}::timestamptz[], ${col((r) => r.reason)}::text[], ${col((r) => JSON.stringify(r.notes))}::jsonb[]
-      ) as d(id, campaign_id, user_id, channel, grp, status, send_at, preferred_at, reason, notes)
+        ${textArray(c.map((r) => r.userId))}::text[], ${textArray(c.map((r) => r.group))}::text[], ${textArray(c.map((r) => r.status))}::text[],
+        ${numberArray(sendMs)}::float8[], ${numberArray(c.map((r) => r.preferredAt.getTime()))}::float8[],
+        ${textArray(c.map((r) => r.reason))}::text[], ${textArray(c.map((r) => (r.notes.length === 0 ? '[]' : JSON.stringify(r.notes))))}::jsonb[]
+      ) as d(user_id, grp, status, send_ms, preferred_ms, reason, notes)
     `.execute(db)
   }
 }
@@ -44,7 +53,7 @@ export async function activeSendTimes(db: Db, userIds: readonly string[], channe
     const rows = await db
       .selectFrom('deliveries')
       .select(['userId', 'sendAt'])
-      .where('userId', '=', sql<string>`any(${sql.val(userIds.slice(i, i + 20_000))}::text[])`)
+      .where('userId', '=', sql<string>`any(${textArray(userIds.slice(i, i + 20_000))}::text[])`)
       .where('channel', '=', channel as DeliveryChannel)
       .where('status', 'in', ['scheduled', 'sent'])
       .where('sendAt', '>=', range.from)
@@ -59,29 +68,46 @@ export async function activeSendTimes(db: Db, userIds: readonly string[], channe
   return out
 }
 
-/** Removes a campaign's still-scheduled deliveries (to plan them again), returning who they were for. */
-export async function takeScheduled(db: Db, campaignId: string): Promise<{ userId: string; grp: DeliveryGroup }[]> {
-  return db.deleteFrom('deliveries').where('campaignId', '=', campaignId).where('status', '=', 'scheduled').returning(['userId', 'grp']).execute()
+/** Deliveries a dispatcher is not holding (no lease, or an ended one): the ones that may still be cancelled or moved. */
+const notHeld = (now: Date) => sql<boolean>`(claimed_until is null or claimed_until <= ${now})`
+
+/**
+ * Removes a campaign's still-scheduled deliveries (to plan them again), returning who they were
+ * for. One a dispatcher is sending right now is left to finish.
+ */
+export async function takeScheduled(db: Db, campaignId: string, now: Date): Promise<{ userId: string; grp: DeliveryGroup }[]> {
+  return db
+    .deleteFrom('deliveries')
+    .where('campaignId', '=', campaignId)
+    .where('status', '=', 'scheduled')
+    .where(notHeld(now))
+    .returning(['userId', 'grp'])
+    .execute()
 }
 
-/** Cancels a campaign's scheduled deliveries (a delivery being sent right now finishes first: the row lock waits). */
+/**
+ * Cancels a campaign's scheduled deliveries. One a dispatcher is sending right now finishes first;
+ * if that dispatcher dies, the next claim cancels it (the campaign is cancelled).
+ */
 export async function cancelScheduled(db: Db, campaignId: string, now: Date): Promise<number> {
   const r = await db
     .updateTable('deliveries')
     .set({ status: 'cancelled', updatedAt: now })
     .where('campaignId', '=', campaignId)
     .where('status', '=', 'scheduled')
+    .where(notHeld(now))
     .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
 
-/** Cancels one delivery if it is still scheduled; returns it as it now is. */
+/** Cancels one delivery if it is still scheduled and not being sent right now; returns it as it now is. */
 export async function cancelDelivery(db: Db, deliveryId: string, now: Date): Promise<Delivery | undefined> {
   await db
     .updateTable('deliveries')
     .set({ status: 'cancelled', updatedAt: now })
     .where('deliveryId', '=', deliveryId)
     .where('status', '=', 'scheduled')
+    .where(notHeld(now))
     .execute()
   return getDelivery(db, deliveryId)
 }

@@ -4,7 +4,7 @@ import type { CampaignContent, DeliveryGroup, DeliveryNote, SchedulingDb } from 
 
 type Db = Kysely<SchedulingDb>
 
-/** A due delivery with what sending it needs, locked by the claiming transaction. */
+/** A due delivery with what sending it needs, leased to the claiming dispatcher. */
 export interface ClaimedDelivery {
   deliveryId: string
   campaignId: string
@@ -19,22 +19,34 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` deliveries due at `now` (scheduled, due_at ≤ now), oldest first, with
- * `FOR UPDATE SKIP LOCKED`: rows another dispatcher holds are passed over, so replicas never
- * send the same delivery at the same time, and a crash releases the rows with the transaction.
+ * Claims up to `limit` deliveries due at `now` (scheduled, due_at ≤ now, no lease or an ended
+ * one), oldest first, in one statement: the rows are picked with `FOR UPDATE SKIP LOCKED` (rows
+ * another dispatcher is claiming are passed over) and leased until `leaseUntil`, which is also the
+ * claim's token for `recordOutcomes`. Nothing stays locked afterwards: the webhooks are called
+ * outside any transaction. A crashed claimer's rows are claimed again once the lease ends. Rows
+ * of a campaign cancelled while they were held are cancelled here instead of claimed.
  */
-export async function claimDue(trx: Db, now: Date, limit: number): Promise<ClaimedDelivery[]> {
-  return trx
-    .selectFrom('deliveries as d')
-    .innerJoin('campaigns as c', 'c.campaignId', 'd.campaignId')
-    .select(['d.deliveryId', 'd.campaignId', 'd.userId', 'd.channel', 'd.grp', 'd.sendAt', 'd.attempts', 'd.notes', 'c.content', 'c.webhookUrl'])
-    .where('d.status', '=', 'scheduled')
-    .where('d.dueAt', '<=', now)
-    .orderBy('d.dueAt')
-    .limit(limit)
-    .forUpdate('d')
-    .skipLocked()
-    .execute()
+export async function claimDue(db: Db, schema: string, now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+  const d = sql.id(schema, 'deliveries')
+  const c = sql.id(schema, 'campaigns')
+  const r = await sql<ClaimedDelivery & { live: boolean }>`
+    with due as (
+      select x.delivery_id, y.status = 'scheduled' as live
+      from ${d} x join ${c} y on y.campaign_id = x.campaign_id
+      where x.status = 'scheduled' and x.due_at <= ${now} and (x.claimed_until is null or x.claimed_until <= ${now})
+      order by x.due_at
+      limit ${limit}
+      for update of x skip locked
+    )
+    update ${d} t set
+      claimed_until = case when due.live then ${leaseUntil}::timestamptz end,
+      status = case when due.live then t.status else 'cancelled' end,
+      updated_at = case when due.live then t.updated_at else ${now} end
+    from due, ${c} k
+    where t.delivery_id = due.delivery_id and k.campaign_id = t.campaign_id
+    returning t.delivery_id, t.campaign_id, t.user_id, t.channel, t.grp, t.send_at, t.attempts, t.notes, k.content, k.webhook_url, due.live
+  `.execute(db)
+  return r.rows.filter((x) => x.live).map(({ live: _, ...x }) => x)
 }
 
 /** The outcome of one claimed delivery. */
@@ -49,18 +61,52 @@ export interface DispatchOutcome {
   notes: DeliveryNote[]
 }
 
-/** Writes every outcome of a batch with one statement. */
-export async function recordOutcomes(trx: Db, schema: string, outcomes: DispatchOutcome[], now: Date): Promise<void> {
-  if (outcomes.length === 0) return
+/**
+ * Writes every outcome of a batch with one statement and ends the lease, for the deliveries still
+ * held under this claim (`leaseUntil`): one whose lease ran out and was claimed again, or that was
+ * cancelled or taken for re-planning meanwhile, is left to its new owner. Returns the ids written.
+ */
+export async function recordOutcomes(trx: Db, schema: string, outcomes: DispatchOutcome[], now: Date, leaseUntil: Date): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set()
   const col = <T>(f: (o: DispatchOutcome) => T) => sql.val(outcomes.map(f))
-  await sql`
+  const r = await sql<{ deliveryId: string }>`
     update ${sql.id(schema, 'deliveries')} d set status = o.status, attempts = o.attempts, due_at = o.due_at, send_at = o.send_at,
-      last_error = o.last_error, sent_at = o.sent_at, notes = o.notes, updated_at = ${now}
+      last_error = o.last_error, sent_at = o.sent_at, notes = o.notes, claimed_until = null, updated_at = ${now}
     from unnest(
       ${col((o) => o.deliveryId)}::uuid[], ${col((o) => o.status)}::text[], ${col((o) => o.attempts)}::int[], ${col((o) => o.dueAt.toISOString())}::timestamptz[],
       ${col((o) => o.sendAt.toISOString())}::timestamptz[], ${col((o) => o.lastError)}::text[], ${col((o) => o.sentAt?.toISOString() ?? null)}::timestamptz[],
       ${col((o) => JSON.stringify(o.notes))}::jsonb[]
     ) as o(delivery_id, status, attempts, due_at, send_at, last_error, sent_at, notes)
-    where d.delivery_id = o.delivery_id
+    where d.delivery_id = o.delivery_id and d.status = 'scheduled' and d.claimed_until = ${leaseUntil}::timestamptz
+    returning d.delivery_id
   `.execute(trx)
+  return new Set(r.rows.map((x) => x.deliveryId))
+}
+
+/** Key of a user's deliveries on a channel in `sentTimes`. */
+export const userChannelKey = (userId: string, channel: string) => `${userId}\u0000${channel}`
+
+/**
+ * When each of these users' deliveries on these channels were sent, from `since` on (what a
+ * frequency cap counts at dispatch), keyed by `userChannelKey`.
+ */
+export async function sentTimes(db: Db, userIds: readonly string[], channels: readonly DeliveryChannel[], since: Date): Promise<Map<string, Date[]>> {
+  const out = new Map<string, Date[]>()
+  if (userIds.length === 0 || channels.length === 0) return out
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['userId', 'channel', 'sentAt'])
+    .where('userId', 'in', userIds)
+    .where('channel', 'in', channels)
+    .where('status', '=', 'sent')
+    .where('sentAt', '>=', since)
+    .execute()
+  for (const r of rows) {
+    if (!r.sentAt) continue
+    const key = userChannelKey(r.userId, r.channel)
+    const list = out.get(key)
+    if (list) list.push(r.sentAt)
+    else out.set(key, [r.sentAt])
+  }
+  return out
 }

@@ -1,16 +1,21 @@
 import type { PreferencesUpdatedData } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { SchedulingDb, UserPreferencesTable } from '../db.ts'
+import { textArray } from './pg-arrays.ts'
+import { eachUserId, userIdList } from './user-id-lists.ts'
 
 type Db = Kysely<SchedulingDb>
 
 /** Profiling's defaults for a user who never set preferences: only in-app messages are opted in. */
 export const DEFAULT_CHANNELS: Record<string, boolean> = { email: false, push: false, sms: false, in_app: true, webhook: false }
 
-export type UserPreferences = Omit<UserPreferencesTable, 'channels' | 'frequencyCaps'> & {
-  channels: Record<string, boolean | undefined>
-  frequencyCaps: Record<string, { max: number; per: 'day' | 'week' } | undefined>
-}
+/** The settings planning and dispatch read; users with the same settings share one (read-only) object. */
+export type UserPreferences = Readonly<
+  Pick<UserPreferencesTable, 'timeZone' | 'quietStart' | 'quietEnd' | 'nonPersonalized'> & {
+    channels: Readonly<Record<string, boolean | undefined>>
+    frequencyCaps: Readonly<Record<string, { max: number; per: 'day' | 'week' } | undefined>>
+  }
+>
 
 /**
  * Stores the scheduling part of `preferences.updated` documents (the newest per user; an older
@@ -78,16 +83,36 @@ export async function savePreferences(
     .map((w) => ({ userId: w.userId, from: before.get(w.userId) ?? null, to: w.timeZone }))
 }
 
-/** Preferences of many users (chunked); a user missing has profiling's defaults. */
+/**
+ * Preferences of many users (chunked); a user missing has profiling's defaults. Grouped by
+ * setting in SQL, each group's users in one value (`userIdList`): a 100k-user audience has a
+ * handful of distinct settings, so this reads and parses a handful of rows, and users with the
+ * same settings share one object.
+ */
 export async function loadPreferences(db: Db, userIds: readonly string[]): Promise<Map<string, UserPreferences>> {
   const out = new Map<string, UserPreferences>()
   for (let i = 0; i < userIds.length; i += 20_000) {
     const rows = await db
       .selectFrom('userPreferences')
-      .selectAll()
-      .where('userId', '=', sql<string>`any(${sql.val(userIds.slice(i, i + 20_000))}::text[])`)
+      .select([
+        sql<string>`json_build_array(time_zone, quiet_start, quiet_end, channels, frequency_caps, non_personalized)::text`.as('settings'),
+        userIdList.as('userIds'),
+      ])
+      .where('userId', '=', sql<string>`any(${textArray(userIds.slice(i, i + 20_000))}::text[])`)
+      .groupBy(sql`1`)
       .execute()
-    for (const r of rows) out.set(r.userId, r)
+    for (const r of rows) {
+      const [timeZone, quietStart, quietEnd, channels, frequencyCaps, nonPersonalized] = JSON.parse(r.settings) as [
+        string | null,
+        string | null,
+        string | null,
+        UserPreferences['channels'],
+        UserPreferences['frequencyCaps'],
+        boolean,
+      ]
+      const p: UserPreferences = { timeZone, quietStart, quietEnd, channels, frequencyCaps, nonPersonalized }
+      eachUserId(r.userIds, (userId) => out.set(userId, p))
+    }
   }
   return out
 }

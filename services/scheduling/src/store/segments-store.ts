@@ -1,6 +1,8 @@
 import type { SegmentMembershipChangedData } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { SchedulingDb } from '../db.ts'
+import { textArray } from './pg-arrays.ts'
+import { eachUserId, userIdList } from './user-id-lists.ts'
 
 type Db = Kysely<SchedulingDb>
 
@@ -23,16 +25,26 @@ export async function segmentMembers(db: Db, segmentId: string): Promise<string[
   return rows.map((r) => r.userId)
 }
 
-/** The segments of many users. */
-export async function segmentsOfUsers(db: Db, userIds: readonly string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>()
+/** The segments of many users, in id order, grouped like `loadPreferences`: users in the same segments share one read-only list. */
+export async function segmentsOfUsers(db: Db, userIds: readonly string[]): Promise<Map<string, readonly string[]>> {
+  const out = new Map<string, readonly string[]>()
   for (let i = 0; i < userIds.length; i += 20_000) {
     const rows = await db
-      .selectFrom('userSegments')
-      .select(['userId', 'segmentId'])
-      .where('userId', '=', sql<string>`any(${sql.val(userIds.slice(i, i + 20_000))}::text[])`)
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('userSegments')
+          .select(['userId', sql<string>`string_agg(segment_id::text, ',' order by segment_id)`.as('segments')])
+          .where('userId', '=', sql<string>`any(${textArray(userIds.slice(i, i + 20_000))}::text[])`)
+          .groupBy('userId')
+          .as('s'),
+      )
+      .select(['s.segments', userIdList.as('userIds')])
+      .groupBy('s.segments')
       .execute()
-    for (const r of rows) out.set(r.userId, [...(out.get(r.userId) ?? []), r.segmentId])
+    for (const r of rows) {
+      const list: readonly string[] = r.segments.split(',')
+      eachUserId(r.userIds, (userId) => out.set(userId, list))
+    }
   }
   return out
 }

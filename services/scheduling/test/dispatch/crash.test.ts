@@ -1,6 +1,6 @@
 // A dispatcher killed (SIGKILL) in the middle of sending loses nothing: the deliveries it had
-// claimed go back with its transaction, and a second process sends them (at-least-once, with the
-// same idempotency keys); every delivery ends `sent`.
+// claimed stay leased until the lease ends, then a second process sends them (at-least-once, with
+// the same idempotency keys); every delivery ends `sent`.
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { openDatabase } from '@attune/kit'
@@ -35,6 +35,8 @@ const childEnv = async () => ({
   DISPATCH_POLL_MS: '20',
   DISPATCH_BATCH_SIZE: '25',
   DISPATCH_CONCURRENCY: '5',
+  // The killed process's batch is claimed again once its lease ends.
+  DISPATCH_LEASE_MS: '1500',
 })
 const children: { stop: (s?: NodeJS.Signals) => Promise<number | null> }[] = []
 t.teardown(async () => {

@@ -76,7 +76,7 @@ const recipient = (over: Partial<Recipient>): Recipient => ({
   explain: (i) => `hour ${i}`,
   ...over,
 })
-const timing: CampaignTiming = { strategy: 'best_time', window, audienceHour: 3, audienceReason: 'audience' }
+const timing: CampaignTiming = { strategy: 'best_time', window, audience: { hour: 3, reason: 'audience' } }
 
 t.test('planning: best time, then quiet hours, then caps', async (t) => {
   t.match(planRecipient(recipient({}), timing, undefined), { status: 'scheduled', sendAt: new Date('2026-11-25T20:00:00Z'), reason: 'hour 8', notes: [] })
@@ -123,7 +123,7 @@ t.test('property: over many random plans no delivery lands in quiet hours or ove
     const r = recipient({ timeZone: tz, quiet: qh, cap: ledger, hourScores: scores })
     const taken: Date[] = []
     for (let k = 0; k < 4; k++) {
-      const plan = planRecipient(r, { strategy: 'best_time', window: w, audienceHour: 0, audienceReason: 'a' }, undefined)
+      const plan = planRecipient(r, { strategy: 'best_time', window: w, audience: { hour: 0, reason: 'a' } }, undefined)
       if (plan.status !== 'scheduled') continue
       if (plan.notes.some((x) => x.guard === 'quiet_hours')) moved++
       t.notOk(isQuiet(plan.sendAt, tz, qh), `not quiet: ${plan.sendAt.toISOString()} ${tz}`)
