@@ -3,7 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, resolve } from 'node:path'
 import { ads, demoAds } from '@attune/ads'
 import { generation } from '@attune/generation'
-import { BaseConfigSchema, createService, type KitTables, loadConfig, MemoryBus, openDatabase, type Service, type ServiceDefinition } from '@attune/kit'
+import {
+  BaseConfigSchema,
+  createService,
+  generateApiKey,
+  hashApiKey,
+  type KitTables,
+  loadConfig,
+  MemoryBus,
+  openDatabase,
+  type Service,
+  type ServiceDefinition,
+} from '@attune/kit'
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
 import { demoScheduling, demoWebhookReceiver, scheduling, schedulingEmbeddedConfig } from '@attune/scheduling'
@@ -106,6 +117,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const home = resolve(o.home)
   mkdirSync(home, { recursive: true })
   const keys = loadOrCreateKeys(home)
+  // Ads asks generation (whose generate and review routes need a secret key) for ad copy; the raw
+  // admin key is only known on first start, so this process mints a secret key of its own.
+  const internalKey = generateApiKey('secret')
+  const apiKeys = `${keys.spec},embedded-internal:secret:${hashApiKey(internalKey)}`
   const log = pino({ level: o.logLevel, base: { service: 'embedded' } })
   const database = await openDatabase(`pglite://${join(home, 'pgdata')}`)
   const bus = new MemoryBus()
@@ -163,14 +178,15 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     const config = loadConfig(schema, {
       ...Object.fromEntries(own.map((k) => [k, process.env[k]])),
       DATABASE_URL: 'pglite://',
-      ATTUNE_API_KEYS: keys.spec,
+      ATTUNE_API_KEYS: apiKeys,
       LOG_LEVEL: o.logLevel,
       OUTBOX_POLL_MS: '100',
       // The chatbot asks the recommendation service over HTTP, through this server as any client would.
       ...(def.name === 'generation' ? { RECOMMENDATION_URL: `${baseUrl}/recommendation`, RECOMMENDATION_API_KEY: keys.publicKey } : {}),
       ...(def.name === 'scheduling' ? schedulingEmbeddedConfig(baseUrl, keys.spec, process.env) : {}),
       // Tracking links point at this server's /ads prefix.
-      ...(def.name === 'ads' ? { ADS_PUBLIC_URL: `${baseUrl}/ads` } : {}),
+      // Personalized ad copy asks generation over HTTP through this server too.
+      ...(def.name === 'ads' ? { ADS_PUBLIC_URL: `${baseUrl}/ads`, GENERATION_URL: `${baseUrl}/generation`, GENERATION_API_KEY: internalKey } : {}),
     })
     // Each definition is typed by its own tables; here only the kit's part matters.
     const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })

@@ -2,7 +2,8 @@
 // Postgres with 10,000 running campaigns (one ad each, three formats), GET /health/live against
 // POST /v1/decisions for 3 placements per request (rotating pages and 2,000 users, half with
 // ad-personalization consent). Then the simulation (bandit vs baselines, pacing).
-// BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000).
+// BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000),
+// BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS of the server, e.g. to profile it).
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
@@ -12,6 +13,7 @@ import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY } 
 import type autocannon from 'autocannon'
 import type { AdsDb } from '../src/db.ts'
 import { seededRng } from '../src/domain/random.ts'
+import { cpuSeconds } from './cpu.ts'
 import { seedCatalog, seedUsers } from './seed.ts'
 import { freePort, load } from './support.ts'
 
@@ -43,6 +45,8 @@ const server = await startNodeProcess(
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '100000000',
     DOCS_ENABLED: 'false',
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/ads-prof` to profile the server under load.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
   },
   async () => (await fetch(`${url}/health/ready`)).status === 200,
 )
@@ -78,9 +82,18 @@ try {
   }
   const request = { method: 'POST' as const, path: '/v1/decisions', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
   await load({ url: `${url}/health/live`, connections, duration: 2 })
+  // The server's CPU time per request: steadier than requests per second when the load generator
+  // and other work share the machine's cores.
+  const pid = server.child.pid
+  const cpuBefore = cpuSeconds(pid)
   const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  const cpuHealth = cpuSeconds(pid)
   await load({ url, connections, duration: 3, requests: [request] })
+  const cpuWarm = cpuSeconds(pid)
   const decisions = await load({ url, connections, duration: seconds, requests: [request] })
+  const cpuAfter = cpuSeconds(pid)
+  const perRequest = (from: number | undefined, to: number | undefined, r: autocannon.Result) =>
+    from === undefined || to === undefined ? null : Math.round(((to - from) * 1e6) / Math.max(1, r.requests.total))
   if (decisions.non2xx > 0 || decisions.errors > 0) exitCode = 1
   const result = {
     campaigns: campaignCount,
@@ -93,6 +106,8 @@ try {
     decisionP50Ms: decisions.latency.p50,
     decisionP99Ms: decisions.latency.p99,
     ratioToHealth: Number((decisions.requests.average / health.requests.average).toFixed(3)),
+    healthCpuUsPerRequest: perRequest(cpuBefore, cpuHealth, health),
+    decisionCpuUsPerRequest: perRequest(cpuWarm, cpuAfter, decisions),
     non2xx: decisions.non2xx,
     errors: decisions.errors,
     seconds,
@@ -107,6 +122,7 @@ try {
       `GET /health/live      ${result.healthRps} req/s (p50 ${result.healthP50Ms} ms, p99 ${result.healthP99Ms} ms)`,
       `POST /v1/decisions    ${result.decisionRps} req/s (p50 ${result.decisionP50Ms} ms, p99 ${result.decisionP99Ms} ms)`,
       `decisions ÷ health    ${result.ratioToHealth} (target ≥ 0.3; p99 target ≤ 15 ms)`,
+      `server CPU/request    health ${result.healthCpuUsPerRequest ?? '?'} µs, decisions ${result.decisionCpuUsPerRequest ?? '?'} µs`,
       JSON.stringify(result),
       '',
     ].join('\n')}\n`,

@@ -1,7 +1,9 @@
 import type { MigrationSet } from '@attune/kit'
 import * as createAdsTables from './0001-create-ads-tables.ts'
+import * as createCopyVariants from './0002-create-copy-variants.ts'
 
 /** This service's migrations in the order they run (by name). */
 export const migrations: MigrationSet = {
   '0001-create-ads-tables': createAdsTables,
+  '0002-create-copy-variants': createCopyVariants,
 }

@@ -15,6 +15,19 @@ export const AdsConfigSchema = extendConfig({
   ADS_TRACKING_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86400, description: 'Tracking links older than this are ignored' }),
   ADS_MIN_CLICK_MS: Type.Integer({ minimum: 0, default: 300, description: 'A click sooner than this after the decision is treated as a bot' }),
   ADS_RANDOM_SEED: Type.Optional(Type.Integer({ minimum: 0, description: 'Seed of the sampler (tests, simulations); unset = random per replica' })),
+  GENERATION_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'Base URL of the generation service (personalized ad copy); unset = the feature is off' }),
+  ),
+  GENERATION_API_KEY: Type.Optional(
+    Type.String({ minLength: 1, description: 'A secret key of the generation service (its generate and review routes need admin)' }),
+  ),
+  GENERATION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 30000, description: 'Per call to the generation service' }),
+  ADS_COPY_SYNC_MS: Type.Integer({
+    minimum: 500,
+    maximum: 3600000,
+    default: 15000,
+    description: 'How often pending copy variants are checked against the generation review queue',
+  }),
 })
 
 /** The ads service's configuration. */
@@ -27,4 +40,8 @@ export type AdsConfig = BaseConfig & {
   ADS_TRACKING_TTL_SECONDS: number
   ADS_MIN_CLICK_MS: number
   ADS_RANDOM_SEED?: number
+  GENERATION_URL?: string
+  GENERATION_API_KEY?: string
+  GENERATION_TIMEOUT_MS: number
+  ADS_COPY_SYNC_MS: number
 }

@@ -116,6 +116,9 @@ export interface DecisionsTable {
   propensity: number
   feature: string
   reasons: Json<Reason[]>
+  /** The approved copy variant shown instead of the ad's own text, and the segment it was written for. */
+  copyVariantId: string | null
+  copySegmentId: string | null
   createdAt: Date
 }
 
@@ -130,6 +133,30 @@ export interface TrackedTable {
   kind: 'impression' | 'click'
   charged: number
   at: Date
+}
+
+export type CopyStatus = 'pending' | 'approved' | 'rejected'
+
+/** A variant of an ad's text for one audience segment, from the generation service; serves only once approved by its review. */
+export interface CopyVariantsTable {
+  variantId: string
+  adId: string
+  segmentId: string
+  /** How the requester described the segment (part of the brief, shown in `why`). */
+  audience: string | null
+  generationId: string
+  reviewId: string | null
+  variantIndex: number
+  text: string
+  status: CopyStatus
+  /** Why it was rejected, or that a reviewer edited it. */
+  note: string | null
+  moderationScore: number
+  flagged: boolean
+  provider: string
+  decidedAt: Date | null
+  createdAt: Date
+  updatedAt: Date
 }
 
 /** What ads mirrors about a user from `attune.profiles`. */
@@ -161,4 +188,5 @@ export interface AdsDb extends KitTables {
   tracked: TrackedTable
   adUsers: AdUsersTable
   userImpressions: UserImpressionsTable
+  copyVariants: CopyVariantsTable
 }

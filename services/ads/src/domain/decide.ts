@@ -1,5 +1,7 @@
 import type { Reason, Tier } from '../db.ts'
-import type { LiveAd, PageContext, UserSignals } from './live.ts'
+import { type AdsByTier, requestKeys, scanCandidates } from './ad-index.ts'
+import { adaptedCopy } from './copy.ts'
+import type { DecideMemo, LiveAd, LiveCampaign, LiveCopy, PageContext, UserSignals } from './live.ts'
 import { tierOrder } from './live.ts'
 import { canServe } from './pacing.ts'
 import type { Rng } from './random.ts'
@@ -17,9 +19,6 @@ export interface DecideOptions {
 
 export const defaultDecideOptions: DecideOptions = { maxCandidates: 16, propensityDraws: 16, priorMean: 0.01 }
 
-/** Ads of one format, per tier, best optimistic value first. */
-export type AdsByTier = Readonly<Record<Tier, readonly LiveAd[]>>
-
 export interface PlacementAsk {
   placementId: string
   format: string
@@ -35,15 +34,31 @@ export interface Choice {
   feature: string
   eligible: number
   reasons: Reason[]
+  /** Approved copy for one of the user's segments, shown instead of the ad's body (personalized decisions only). */
+  copy: LiveCopy | undefined
 }
 
 export interface DecideInput {
   placements: readonly PlacementAsk[]
   adsFor(format: string): AdsByTier | undefined
+  /** Every keyword some campaign targets (page words outside it are not looked up); all words when absent. */
+  vocabulary?: ReadonlySet<string>
   page: PageContext
   /** Undefined: context only (no consent, or the non-personalized switch). */
   user: UserSignals | undefined
   now: number
+}
+
+/** Numbers each decide() call so memos of earlier calls read as stale (decide runs synchronously). */
+let decideSeq = 0
+
+const memoOf = (c: LiveCampaign): DecideMemo => {
+  let m = c.memo
+  if (!m) {
+    m = { seq: 0, matched: null }
+    c.memo = m
+  }
+  return m
 }
 
 /**
@@ -52,61 +67,73 @@ export interface DecideInput {
  * winner maximizes sampled price × CTR. An ad is shown at most once per request.
  */
 export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultDecideOptions): (Choice | undefined)[] {
-  const used = new Set<string>()
-  const targetingOf = new Map<string, Reason[] | null>()
-  const blockedOf = new Map<string, boolean>()
+  const seq = ++decideSeq
+  const used: string[] = []
   const feature = input.page.categories[0]?.split('-')[0] ?? input.page.inferred[0]?.category.split('-')[0] ?? ''
+  const { page, user, now } = input
+  const keys = requestKeys(page, user, input.vocabulary)
+  const pool: LiveAd[] = []
+  const reasons: Reason[][] = []
+  const posteriors: BetaParams[] = []
+  const weights: number[] = []
+  let placementId = ''
+  const visit = (ad: LiveAd): boolean => {
+    const c = ad.campaign
+    if (c.placementIds && !c.placementIds.has(placementId)) return true
+    const memo = memoOf(c)
+    if (memo.seq !== seq) {
+      memo.seq = seq
+      memo.matched = null
+      if (!blockedFor(c.blockedCategories, page)) {
+        const r = matchTargeting(c.targeting, page, user)
+        if (r.ok) memo.matched = r.reasons
+      }
+    }
+    const matched = memo.matched
+    if (!matched) return true
+    if (used.length > 0 && used.includes(ad.adId)) return true
+    if (!canServe(c, now)) return true
+    if (user && !underCap(c.frequencyCap, user.impressions.get(c.campaignId), now)) return true
+    pool.push(ad)
+    reasons.push(matched)
+    return pool.length < o.maxCandidates
+  }
   return input.placements.map((p) => {
     const byTier = input.adsFor(p.format)
     if (!byTier) return undefined
+    placementId = p.placementId
     for (const tier of tierOrder) {
-      const pool: LiveAd[] = []
-      const reasons: Reason[][] = []
-      for (const ad of byTier[tier]) {
-        if (pool.length >= o.maxCandidates) break
-        if (used.has(ad.adId)) continue
-        const c = ad.campaign
-        if (c.placementIds && !c.placementIds.has(p.placementId)) continue
-        if (!canServe(c, input.now)) continue
-        let blocked = blockedOf.get(c.advertiserId)
-        if (blocked === undefined) {
-          blocked = blockedFor(c.blockedCategories, input.page)
-          blockedOf.set(c.advertiserId, blocked)
-        }
-        if (blocked) continue
-        let matched = targetingOf.get(c.campaignId)
-        if (matched === undefined) {
-          const r = matchTargeting(c.targeting, input.page, input.user)
-          matched = r.ok ? r.reasons : null
-          targetingOf.set(c.campaignId, matched)
-        }
-        if (!matched) continue
-        if (input.user && !underCap(c.frequencyCap, input.user.impressions.get(c.campaignId), input.now)) continue
-        pool.push(ad)
-        reasons.push(matched)
-      }
+      pool.length = 0
+      reasons.length = 0
+      scanCandidates(byTier[tier], keys, visit)
       if (pool.length === 0) continue
-      const allPosteriors: BetaParams[] = pool.map((ad) => (feature ? featurePosterior(ad.posterior, ad.featureStats.get(feature)) : ad.posterior))
-      const allWeights = pool.map((ad) => bidWeight(ad.campaign, o.priorMean))
-      const live = contenders(allPosteriors, allWeights)
-      const weights = live.map((i) => allWeights[i] as number)
+      posteriors.length = 0
+      weights.length = 0
+      for (const ad of pool) {
+        posteriors.push(feature ? featurePosterior(ad.posterior, ad.featureStats.get(feature)) : ad.posterior)
+        weights.push(bidWeight(ad.campaign, o.priorMean))
+      }
+      const live = contenders(posteriors, weights)
+      const liveWeights = live.map((i) => weights[i] as number)
       const pick = thompsonChoose(
         rng,
-        live.map((i) => allPosteriors[i] as BetaParams),
-        weights,
+        live.map((i) => posteriors[i] as BetaParams),
+        liveWeights,
         o.propensityDraws,
       )
       const chosen = live[pick.index] as number
       const ad = pool[chosen] as LiveAd
-      used.add(ad.adId)
+      const matched = reasons[chosen] as Reason[]
+      used.push(ad.adId)
       return {
         ad,
         tier,
-        value: (weights[pick.index] as number) * pick.ctr,
+        value: (liveWeights[pick.index] as number) * pick.ctr,
         propensity: pick.propensity,
         feature,
         eligible: pool.length,
-        reasons: reasons[chosen] as Reason[],
+        reasons: matched,
+        copy: adaptedCopy(ad, user, matched),
       }
     }
     return undefined

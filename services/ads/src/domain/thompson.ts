@@ -1,4 +1,4 @@
-import { beta, type Rng } from './random.ts'
+import { beta, gamma, NORMAL_APPROX_MIN, normalStream, type Rng } from './random.ts'
 
 /** The cold-start prior: Beta(mean·strength, (1−mean)·strength), i.e. `strength` pseudo-impressions at `mean` CTR. */
 export interface Prior {
@@ -80,6 +80,8 @@ export function contenders(posteriors: readonly BetaParams[], weights: readonly 
  * Thompson sampling over candidates: one CTR draw each, the highest `weight·θ` wins. Returns the
  * winner's index and its propensity, estimated as the share of `draws` further rounds it wins
  * (plus the round that chose it, so it is never 0), for inverse-propensity evaluation off-policy.
+ * Each candidate's sampler is set up once for all rounds: the normal approximation's mean and sd
+ * (both Beta parameters ≥ NORMAL_APPROX_MIN, as in `beta`), else the exact Gamma ratio.
  */
 export function thompsonChoose(
   rng: Rng,
@@ -87,12 +89,38 @@ export function thompsonChoose(
   weights: readonly number[],
   draws: number,
 ): { index: number; propensity: number; ctr: number } {
+  const n = posteriors.length
+  const gauss = normalStream(rng)
+  const mu: number[] = []
+  const sd: number[] = []
+  for (const p of posteriors) {
+    if (p.a >= NORMAL_APPROX_MIN && p.b >= NORMAL_APPROX_MIN) {
+      const total = p.a + p.b
+      const m = p.a / total
+      mu.push(m)
+      sd.push(Math.sqrt((m * (1 - m)) / (total + 1)))
+    } else {
+      mu.push(0)
+      sd.push(-1)
+    }
+  }
+  const draw = (i: number): number => {
+    const s = sd[i] as number
+    if (s >= 0) {
+      const x = (mu[i] as number) + s * gauss()
+      return Math.min(1, Math.max(0, x))
+    }
+    const p = posteriors[i] as BetaParams
+    const x = gamma(rng, p.a, gauss)
+    return x / (x + gamma(rng, p.b, gauss))
+  }
+  let best = -1
+  let bestCtr = 0
   const pick = () => {
-    let best = -1
+    best = -1
     let bestValue = -1
-    let bestCtr = 0
-    for (let i = 0; i < posteriors.length; i++) {
-      const theta = sample(rng, posteriors[i] as BetaParams)
+    for (let i = 0; i < n; i++) {
+      const theta = draw(i)
       const v = (weights[i] as number) * theta
       if (v > bestValue) {
         bestValue = v
@@ -100,11 +128,12 @@ export function thompsonChoose(
         bestCtr = theta
       }
     }
-    return { best, bestCtr }
+    return best
   }
   const first = pick()
-  if (posteriors.length === 1) return { index: 0, propensity: 1, ctr: first.bestCtr }
+  const ctr = bestCtr
+  if (n === 1) return { index: 0, propensity: 1, ctr }
   let wins = 1
-  for (let r = 0; r < draws; r++) if (pick().best === first.best) wins++
-  return { index: first.best, propensity: wins / (draws + 1), ctr: first.bestCtr }
+  for (let r = 0; r < draws; r++) if (pick() === first) wins++
+  return { index: first, propensity: wins / (draws + 1), ctr }
 }

@@ -7,6 +7,8 @@ export interface WhyInput {
   personalized: boolean
   reasons: Reason[]
   eligible?: number
+  /** The segment the shown text was adapted for, when it was. */
+  copy?: { segmentId: string; audience: string | null } | undefined
 }
 
 function phrase(r: Reason): string {
@@ -46,5 +48,8 @@ export function explain(w: WhyInput): string {
   const personal = w.personalized
     ? 'It was personalized: your ad-personalization consent allowed audience groups, followed topics and how often you saw it to be used. You can withdraw that consent at any time.'
     : 'It was not personalized: nothing about you was used, only the page you are on.'
-  return [who, because, how, personal].join(' ')
+  const copy = w.copy
+    ? `Its text was adapted for segment ${w.copy.segmentId}${w.copy.audience ? ` (“${w.copy.audience}”)` : ''}, an audience group you are in: written with the generation service and approved by a reviewer before use; the advertiser's original text is shown to everyone else.`
+    : undefined
+  return [who, because, how, personal, ...(copy ? [copy] : [])].join(' ')
 }

@@ -6,6 +6,7 @@ import { decide, defaultDecideOptions } from '../domain/decide.ts'
 import { pageContext } from '../domain/page.ts'
 import type { DecisionResponse } from '../schemas/decisions.ts'
 import type { Serving } from '../serving/serving.ts'
+import type { LoggedDecision } from '../store/decisions-store.ts'
 import { trackingLinks } from '../tracking/links.ts'
 
 /**
@@ -22,13 +23,17 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
   const user = await serving.user(body.userKey)
   const page = pageContext(body.context)
   const at = now.getTime()
-  const choices = decide({ placements: asks, adsFor: (f) => catalog.adsFor(f), page, user: user.signals, now: at }, serving.rng, {
-    ...defaultDecideOptions,
-    priorMean: config.ADS_PRIOR_CTR,
-  })
+  const choices = decide(
+    { placements: asks, adsFor: (f) => catalog.adsFor(f), vocabulary: catalog.vocabulary, page, user: user.signals, now: at },
+    serving.rng,
+    {
+      ...defaultDecideOptions,
+      priorMean: config.ADS_PRIOR_CTR,
+    },
+  )
   const requestId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
   const userId = user.personalized ? (body.userKey ?? null) : null
-  const rows = []
+  const rows: LoggedDecision[] = []
   const placements: DecisionResponse['placements'] = []
   for (const [i, choice] of choices.entries()) {
     const placementId = (asks[i] as { placementId: string }).placementId
@@ -50,8 +55,10 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       value: choice.value,
       propensity: choice.propensity,
       feature: choice.feature,
-      reasons: JSON.stringify(choice.reasons),
-      createdAt: now,
+      reasons: choice.reasons,
+      copyVariantId: choice.copy?.variantId ?? null,
+      copySegmentId: choice.copy?.segmentId ?? null,
+      createdAt: at,
     })
     const links = trackingLinks(config.ADS_PUBLIC_URL, config.ADS_SIGNING_SECRET, {
       d: decisionId,
@@ -72,7 +79,7 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
           campaignId: c.campaignId,
           advertiserId: c.advertiserId,
           title: choice.ad.title,
-          body: choice.ad.body,
+          body: choice.copy?.text ?? choice.ad.body,
           imageUrl: choice.ad.imageUrl,
           format: choice.ad.format,
         },

@@ -6,6 +6,7 @@ import { explain } from '../domain/why.ts'
 import { makeDecision } from '../flows/make-decision.ts'
 import { DecisionParams, DecisionResponse, Why } from '../schemas/decisions.ts'
 import type { Serving } from '../serving/serving.ts'
+import { copyAudience } from '../store/copy-variants-store.ts'
 
 export function decisionRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsConfig>, serving: Serving) {
   app.post(
@@ -53,6 +54,14 @@ export function decisionRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsCo
             .executeTakeFirst()
         )?.name ??
         null
+      const copy =
+        d.copyVariantId && d.copySegmentId
+          ? {
+              variantId: d.copyVariantId,
+              segmentId: d.copySegmentId,
+              audience: serving.catalog?.ads.get(d.adId)?.copies?.get(d.copySegmentId)?.audience ?? (await copyAudience(ctx.db, d.copyVariantId)),
+            }
+          : null
       return {
         decisionId: d.decisionId,
         adId: d.adId,
@@ -62,7 +71,8 @@ export function decisionRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsCo
         personalized: d.personalized,
         matched: reasons,
         propensity: d.propensity,
-        explanation: explain({ advertiserName: advertiser, tier: d.tier, personalized: d.personalized, reasons }),
+        adaptedCopy: copy,
+        explanation: explain({ advertiserName: advertiser, tier: d.tier, personalized: d.personalized, reasons, copy: copy ?? undefined }),
         decidedAt: d.createdAt.toISOString(),
       }
     },

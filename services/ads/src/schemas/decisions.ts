@@ -97,6 +97,20 @@ export const Why = Type.Object(
     personalized: Type.Boolean(),
     matched: Type.Array(ReasonSchema, { description: 'The targeting that matched' }),
     propensity: Type.Number({ description: 'Probability the policy had of choosing this ad (logged for off-policy evaluation)' }),
+    adaptedCopy: Type.Union(
+      [
+        Type.Object(
+          {
+            variantId: Uuid,
+            segmentId: Type.String({ format: 'uuid', description: 'The segment the text was written for' }),
+            audience: Type.Union([Type.String(), Type.Null()], { description: 'How the advertiser described that segment' }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      { description: 'The ad’s text was a reviewed variant written for a segment the user is in (personalized decisions only); null: the original text' },
+    ),
     explanation: Type.String({ description: 'The same in plain words' }),
     decidedAt: DateTime,
   },
@@ -113,6 +127,7 @@ export const Why = Type.Object(
         personalized: false,
         matched: [{ kind: 'inferred_category', value: 'IAB20' }],
         propensity: 0.71,
+        adaptedCopy: null,
         explanation:
           'This ad is paid for by Acme Outdoor. You see it because the page text reads as Travel (IAB20). It is a standard campaign; … It was not personalized: nothing about you was used, only the page you are on.',
         decidedAt: '2026-11-25T09:00:00.000Z',

@@ -1,8 +1,9 @@
 import { WriteBehindLog } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { AdsDb, Reason } from '../db.ts'
-import { type DecisionRow, type DecisionView, findDecision, recordDecisions } from '../store/decisions-store.ts'
+import type { AdsDb } from '../db.ts'
+import { type DecisionView, findDecision, type LoggedDecision, recordDecisions } from '../store/decisions-store.ts'
+import { RecentDecisions } from './recent-decisions.ts'
 
 /**
  * Records decisions (for `why` and off-policy evaluation) without a write per request (the kit's
@@ -11,13 +12,18 @@ import { type DecisionRow, type DecisionView, findDecision, recordDecisions } fr
  * carry what they need).
  */
 export class DecisionLog {
-  private readonly log: WriteBehindLog<DecisionRow>
+  private readonly log: WriteBehindLog<LoggedDecision>
+  private readonly recent: RecentDecisions
   private readonly db: Kysely<AdsDb>
 
   constructor(db: Kysely<AdsDb>, o: { flushMs: number; maxBuffered: number; recentMax: number; log?: Logger }) {
     this.db = db
-    this.log = new WriteBehindLog<DecisionRow>({
+    this.recent = new RecentDecisions(Math.ceil(o.recentMax / 2))
+    this.log = new WriteBehindLog<LoggedDecision>({
       ...o,
+      // Kept here instead (RecentDecisions): evicting the oldest of one big Map on every record
+      // made each eviction walk the holes earlier deletions left at its front.
+      recentMax: 0,
       write: (rows) => recordDecisions(db, rows),
       idOf: (r) => r.decisionId,
       userOf: (r) => r.userId,
@@ -25,13 +31,14 @@ export class DecisionLog {
     })
   }
 
-  record(rows: DecisionRow[]): void {
+  record(rows: LoggedDecision[]): void {
     this.log.record(rows)
+    for (const r of rows) this.recent.add(r)
   }
 
   async find(decisionId: string): Promise<DecisionView | undefined> {
-    const mine = this.log.recent(decisionId)
-    if (mine) return { ...mine, userId: mine.userId ?? null, reasons: JSON.parse(mine.reasons) as Reason[], createdAt: new Date(mine.createdAt) }
+    const mine = this.recent.get(decisionId)
+    if (mine) return { ...mine, createdAt: new Date(mine.createdAt) }
     return findDecision(this.db, decisionId)
   }
 
@@ -42,6 +49,7 @@ export class DecisionLog {
   /** Erasure: nothing of this user is written any more, or answered from memory. */
   forget(userId: string): void {
     this.log.forget(userId)
+    this.recent.forget(userId)
   }
 
   close(): Promise<void> {

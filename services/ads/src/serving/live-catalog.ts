@@ -1,6 +1,6 @@
 import type { Tier } from '../db.ts'
-import type { AdsByTier } from '../domain/decide.ts'
-import type { LiveAd, LiveCampaign, LiveTargeting } from '../domain/live.ts'
+import { type AdsByTier, indexByTier } from '../domain/ad-index.ts'
+import type { LiveAd, LiveCampaign, LiveCopy, LiveTargeting } from '../domain/live.ts'
 import { tierOrder } from '../domain/live.ts'
 import { adPosterior, type Counts, optimistic, type Prior } from '../domain/thompson.ts'
 import { bidWeight } from '../domain/value.ts'
@@ -25,11 +25,14 @@ export class LiveCatalog {
   readonly campaigns = new Map<string, LiveCampaign>()
   readonly ads = new Map<string, LiveAd>()
   private readonly byFormat = new Map<string, AdsByTier>()
+  /** Every keyword a campaign targets (see DecideInput.vocabulary). */
+  readonly vocabulary = new Set<string>()
   private readonly prior: Prior
 
   constructor(rows: CatalogRows, prior: Prior) {
     this.prior = prior
     for (const r of rows.campaigns) {
+      for (const k of (r.targeting as { keywords?: string[] }).keywords ?? []) this.vocabulary.add(k.toLowerCase())
       this.campaigns.set(r.campaignId, {
         campaignId: r.campaignId,
         advertiserId: r.advertiserId,
@@ -49,6 +52,7 @@ export class LiveCatalog {
         targeting: liveTargeting(r.targeting as Record<string, string[] | undefined>),
         frequencyCap: r.frequencyCap,
         placementIds: r.placementIds.length > 0 ? new Set(r.placementIds) : null,
+        memo: { seq: 0, matched: null },
       })
     }
     const stats = new Map<string, Map<string, Counts>>()
@@ -56,6 +60,12 @@ export class LiveCatalog {
       const m = stats.get(s.adId) ?? new Map<string, Counts>()
       if (m.size === 0) stats.set(s.adId, m)
       m.set(s.feature, { impressions: s.impressions, clicks: s.clicks })
+    }
+    const copies = new Map<string, Map<string, LiveCopy>>()
+    for (const c of rows.copies) {
+      const m = copies.get(c.adId) ?? new Map<string, LiveCopy>()
+      if (m.size === 0) copies.set(c.adId, m)
+      m.set(c.segmentId, { variantId: c.variantId, segmentId: c.segmentId, text: c.text, audience: c.audience })
     }
     const lists = new Map<string, Record<Tier, LiveAd[]>>()
     for (const r of rows.ads) {
@@ -78,6 +88,9 @@ export class LiveCatalog {
         featureStats: m,
         posterior,
         bound: bidWeight(campaign, prior.mean) * optimistic(posterior),
+        rank: 0,
+        scanned: 0,
+        copies: copies.get(r.adId),
       }
       this.ads.set(ad.adId, ad)
       const byTier = lists.get(r.format) ?? { sponsorship: [], standard: [], house: [] }
@@ -86,7 +99,7 @@ export class LiveCatalog {
     }
     for (const [format, byTier] of lists) {
       for (const t of tierOrder) byTier[t].sort((a, b) => b.bound - a.bound)
-      this.byFormat.set(format, byTier)
+      this.byFormat.set(format, indexByTier(byTier))
     }
   }
 

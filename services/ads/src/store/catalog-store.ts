@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { AdsDb } from '../db.ts'
+import { loadApprovedCopy } from './copy-variants-store.ts'
 
 /** Everything a replica holds in memory to decide: running campaigns with their advertiser, their active ads, counts and today's spend. */
 export async function loadCatalog(db: Kysely<AdsDb>, now: Date, day: string) {
@@ -45,14 +46,15 @@ export async function loadCatalog(db: Kysely<AdsDb>, now: Date, day: string) {
     .select(['s.adId', 's.feature', 's.impressions', 's.clicks'])
     .where('c.status', '=', 'active')
     .execute()
-  return { campaigns, ads, stats }
+  const copies = await loadApprovedCopy(db)
+  return { campaigns, ads, stats, copies }
 }
 
 export type CatalogRows = Awaited<ReturnType<typeof loadCatalog>>
 
 /** Changes whenever anything a full reload reads changes (rows added, edited or deleted). */
 export async function catalogVersion(db: Kysely<AdsDb>): Promise<string> {
-  const summary = (table: 'campaigns' | 'ads' | 'advertisers' | 'placements', column: 'updatedAt' | 'createdAt') =>
+  const summary = (table: 'campaigns' | 'ads' | 'advertisers' | 'placements' | 'copyVariants', column: 'updatedAt' | 'createdAt') =>
     db
       .selectFrom(table)
       .select((eb) => [eb.fn.countAll<number>().as('n'), sql<string>`coalesce(max(${sql.ref(column)})::text, '')`.as('at')])
@@ -63,6 +65,7 @@ export async function catalogVersion(db: Kysely<AdsDb>): Promise<string> {
     summary('ads', 'updatedAt'),
     summary('advertisers', 'updatedAt'),
     summary('placements', 'createdAt'),
+    summary('copyVariants', 'updatedAt'),
   ])
   return parts.join('|')
 }

@@ -1,17 +1,55 @@
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
-import type { AdsDb, DecisionsTable } from '../db.ts'
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { AdsDb, DecisionsTable, Reason, Tier } from '../db.ts'
 
-export type DecisionRow = Insertable<DecisionsTable>
+/** A decision as the serving path logs it (written behind): reasons as objects, the time in ms. */
+export interface LoggedDecision {
+  decisionId: string
+  requestId: string
+  placementId: string
+  adId: string
+  campaignId: string
+  userId: string | null
+  personalized: boolean
+  tier: Tier
+  value: number
+  propensity: number
+  feature: string
+  reasons: Reason[]
+  copyVariantId: string | null
+  copySegmentId: string | null
+  createdAt: number
+}
+
 export type DecisionView = Selectable<DecisionsTable>
 
 /**
- * Writes decisions in one statement per 5000, as column arrays through `unnest` (13 parameters
- * however many rows: a row-per-values insert spent milliseconds compiling on the serving thread).
+ * Writes decisions in one statement per 5000, as one JSON parameter of positional rows expanded
+ * in SQL: one native JSON.stringify on the serving thread instead of a query compiled per row or
+ * a text array escaped in JS per column.
  */
-export async function recordDecisions(db: Kysely<AdsDb>, rows: DecisionRow[]) {
+export async function recordDecisions(db: Kysely<AdsDb>, rows: readonly LoggedDecision[]) {
   for (let i = 0; i < rows.length; i += 5000) {
-    const b = rows.slice(i, i + 5000)
-    const col = <T>(f: (r: DecisionRow) => T) => b.map(f)
+    const batch = JSON.stringify(
+      rows
+        .slice(i, i + 5000)
+        .map((r) => [
+          r.decisionId,
+          r.requestId,
+          r.placementId,
+          r.adId,
+          r.campaignId,
+          r.userId,
+          r.personalized,
+          r.tier,
+          r.value,
+          r.propensity,
+          r.feature,
+          r.reasons,
+          r.copyVariantId,
+          r.copySegmentId,
+          r.createdAt,
+        ]),
+    )
     await db
       .insertInto('decisions')
       .columns([
@@ -27,10 +65,12 @@ export async function recordDecisions(db: Kysely<AdsDb>, rows: DecisionRow[]) {
         'propensity',
         'feature',
         'reasons',
+        'copyVariantId',
+        'copySegmentId',
         'createdAt',
       ])
       .expression(
-        sql`select * from unnest(${col((r) => r.decisionId)}::uuid[], ${col((r) => r.requestId)}::uuid[], ${col((r) => r.placementId)}::uuid[], ${col((r) => r.adId)}::uuid[], ${col((r) => r.campaignId)}::uuid[], ${col((r) => r.userId ?? null)}::text[], ${col((r) => r.personalized)}::boolean[], ${col((r) => r.tier)}::text[], ${col((r) => r.value)}::float8[], ${col((r) => r.propensity)}::float8[], ${col((r) => r.feature)}::text[], ${col((r) => r.reasons)}::jsonb[], ${col((r) => (r.createdAt as Date).toISOString())}::timestamptz[])`,
+        sql`select (r->>0)::uuid, (r->>1)::uuid, (r->>2)::uuid, (r->>3)::uuid, (r->>4)::uuid, r->>5, (r->>6)::boolean, r->>7, (r->>8)::float8, (r->>9)::float8, r->>10, r->11, (r->>12)::uuid, (r->>13)::uuid, to_timestamp((r->>14)::float8 / 1000.0) from jsonb_array_elements(${batch}::jsonb) as r`,
       )
       .onConflict((oc) => oc.doNothing())
       .execute()

@@ -1,6 +1,7 @@
 // The pure decision rules on hand-made catalogs: tiers, caps, pacing, audience only when
 // personalized, the Thompson sampler's propensities and the taxonomy's inference.
 import t from 'tap'
+import { indexByTier } from '../../src/domain/ad-index.ts'
 import { decide } from '../../src/domain/decide.ts'
 import type { LiveAd, LiveCampaign, UserSignals } from '../../src/domain/live.ts'
 import { canServe, dailyAllowance } from '../../src/domain/pacing.ts'
@@ -52,6 +53,7 @@ function ad(adId: string, c: LiveCampaign, counts = { impressions: 0, clicks: 0 
     featureStats: new Map(),
     posterior,
     bound: 0,
+    copies: undefined,
   }
 }
 
@@ -59,11 +61,12 @@ const run = (ads: LiveAd[], user: UserSignals | undefined, page = pageContext(un
   decide(
     {
       placements: Array.from({ length: n }, (_, i) => ({ placementId: `p${i}`, format: 'f' })),
-      adsFor: () => ({
-        sponsorship: ads.filter((a) => a.campaign.tier === 'sponsorship'),
-        standard: ads.filter((a) => a.campaign.tier === 'standard'),
-        house: ads.filter((a) => a.campaign.tier === 'house'),
-      }),
+      adsFor: () =>
+        indexByTier({
+          sponsorship: ads.filter((a) => a.campaign.tier === 'sponsorship'),
+          standard: ads.filter((a) => a.campaign.tier === 'standard'),
+          house: ads.filter((a) => a.campaign.tier === 'house'),
+        }),
       page,
       user,
       now,
