@@ -1,10 +1,9 @@
 import type { Kysely, QueryCreator } from 'kysely'
-import { sql } from 'kysely'
 import type { GenerationDb, StoredVariant } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 import type { CacheEntry } from '../gateway/llm-gateway.ts'
 import type { NewGeneration } from './generations-store.ts'
-import { usageShard } from './usage-store.ts'
+import { addToExistingUsage, usageShard } from './usage-store.ts'
 
 export interface GenerationWrite {
   /** Tokens of every provider call behind the output (first answer and banned-word retries). */
@@ -36,13 +35,7 @@ export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWr
         promptTokens: spend.usage.promptTokens,
         completionTokens: spend.usage.completionTokens,
       })
-      .onConflict((oc) =>
-        oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
-          requests: sql`token_usage.requests + excluded.requests`,
-          promptTokens: sql`token_usage.prompt_tokens + excluded.prompt_tokens`,
-          completionTokens: sql`token_usage.completion_tokens + excluded.completion_tokens`,
-        }),
-      ),
+      .onConflict(addToExistingUsage),
   ) as unknown as Q
   w.cache.forEach((c, i) => {
     const row = {

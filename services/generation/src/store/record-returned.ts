@@ -3,7 +3,7 @@ import type { GenerationDb, StoredVariant } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 import type { CacheEntry } from '../gateway/llm-gateway.ts'
 import type { NewGeneration } from './generations-store.ts'
-import { usageShard } from './usage-store.ts'
+import { addToExistingUsage, usageShard } from './usage-store.ts'
 
 export interface SpendRow {
   apiKeyName: string
@@ -66,13 +66,7 @@ export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch)
             completionTokens: s.usage.completionTokens,
           })),
         )
-        .onConflict((oc) =>
-          oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
-            requests: sql`token_usage.requests + excluded.requests`,
-            promptTokens: sql`token_usage.prompt_tokens + excluded.prompt_tokens`,
-            completionTokens: sql`token_usage.completion_tokens + excluded.completion_tokens`,
-          }),
-        ),
+        .onConflict(addToExistingUsage),
     ) as unknown as Q
   }
   if (cache.length > 0) {

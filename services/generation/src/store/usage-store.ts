@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type OnConflictBuilder, sql } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 
@@ -41,12 +41,15 @@ export async function addUsage(db: Kysely<GenerationDb>, apiKeyName: string, day
   await db
     .insertInto('tokenUsage')
     .values({ apiKeyName, day, shard: usageShard(), requests: 1, promptTokens: u.promptTokens, completionTokens: u.completionTokens })
-    .onConflict((oc) =>
-      oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
-        requests: sql`token_usage.requests + 1`,
-        promptTokens: sql`token_usage.prompt_tokens + ${u.promptTokens}`,
-        completionTokens: sql`token_usage.completion_tokens + ${u.completionTokens}`,
-      }),
-    )
+    .onConflict(addToExistingUsage)
     .execute()
+}
+
+/** A usage row for a key, day and shard that exists already adds the new row's counts to it. */
+export function addToExistingUsage(oc: OnConflictBuilder<GenerationDb, 'tokenUsage'>) {
+  return oc.columns(['apiKeyName', 'day', 'shard']).doUpdateSet({
+    requests: sql`token_usage.requests + excluded.requests`,
+    promptTokens: sql`token_usage.prompt_tokens + excluded.prompt_tokens`,
+    completionTokens: sql`token_usage.completion_tokens + excluded.completion_tokens`,
+  })
 }
