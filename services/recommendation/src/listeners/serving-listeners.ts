@@ -4,6 +4,13 @@ import { itemLiveness, usersChangedBy } from '../domain/users-changed.ts'
 import type { ModelRegistry } from '../models/model-registry.ts'
 import type { Serving } from '../serving/serving.ts'
 
+/** Event types this service's consumers apply (each with an inbox row in the same transaction). */
+const APPLIED_BY_CONSUMERS = new Set<string>([
+  EventTypes.interactionRecorded.type,
+  EventTypes.preferencesUpdated.type,
+  EventTypes.segmentMembershipChanged.type,
+])
+
 /**
  * What every replica drops from memory when any replica's consumers change the data behind it:
  * users touched by interactions, profile changes or erasure; items removed, hidden or expired.
@@ -13,7 +20,13 @@ export function servingListeners(serving: Serving, models: ModelRegistry): Liste
     {
       name: 'users-changed',
       topics: [Topics.interactions, Topics.profiles],
-      handle: (events) => serving.changed(usersChangedBy(events)),
+      handle(events) {
+        serving.changed(usersChangedBy(events))
+        for (const e of events) {
+          if (!APPLIED_BY_CONSUMERS.has(e.type)) continue
+          for (const userId of usersChangedBy([e])) serving.awaiting(userId, e.id)
+        }
+      },
     },
     {
       name: 'users-erased',

@@ -1,8 +1,10 @@
-// A user's ranked first pages kept with their state on real Postgres: worked out once per state and
-// engine, again after the user changes or a new model is trained, bounded per user.
+// What a replica keeps per user, on real Postgres: ranked first pages worked out once per state and
+// engine (again after the user changes or a new model is trained, bounded per user); a user whose
+// change another replica announced is not kept until this service's consumers have applied it.
 import { openDatabase } from '@attune/kit'
 import { createTestDatabase, startTestService } from '@attune/kit/testing'
 import { recommendation } from '@attune/recommendation'
+import { sql } from 'kysely'
 import pino from 'pino'
 import t from 'tap'
 import type { Engine } from '../../src/recommenders/engine.ts'
@@ -65,4 +67,18 @@ t.test('at most 16 request shapes per user are kept', async (t) => {
   t.equal(computed, 17, 'the newest is kept')
   await serving.firstPage('u2', state, engineA, 'shape-0', compute)
   t.equal(computed, 18, 'the oldest went first')
+})
+
+t.test('an announced change not yet applied here: reads are used, not kept, until its inbox row commits', async (t) => {
+  const eventId = '0193a0b0-0000-7000-8000-0000000000aa'
+  const kept = await serving.userState('u3')
+  t.equal(await serving.userState('u3'), kept, 'kept')
+  serving.changed(['u3'])
+  serving.awaiting('u3', eventId)
+  await new Promise((r) => setTimeout(r, 5))
+  const first = await serving.userState('u3')
+  t.not(await serving.userState('u3'), first, 'read again: the event is not applied yet')
+  await sql`insert into recommendation.inbox (consumer, event_id) values ('interactions', ${eventId})`.execute(database.root)
+  const applied = await serving.userState('u3')
+  t.equal(await serving.userState('u3'), applied, 'kept once applied')
 })
