@@ -14,6 +14,10 @@ export const redactPaths = [
   '*.ATTUNE_API_KEYS',
   '*.DATABASE_URL',
   '*.OPENAI_API_KEY',
+  '*.GENERATION_API_KEY',
+  '*.RECOMMENDATION_API_KEY',
+  '*.ADS_SIGNING_SECRET',
+  '*.DELIVERY_WEBHOOK_SECRET',
 ]
 
 /** pino options shared by every service; `service` is bound to every line. */
