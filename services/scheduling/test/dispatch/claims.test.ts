@@ -69,7 +69,9 @@ t.test('while the webhooks are in flight the rows are leased, not locked', async
   t.equal(locked.length, 3)
   t.match(await dispatcher.runOnce(), { claimed: 0 }, 'a second claim passes over leased rows')
   const cancel = await service.app.inject({ method: 'POST', url: `/v1/deliveries/${held[0]?.deliveryId}/cancel`, headers: asAdmin })
-  t.equal(cancel.json().status, 'scheduled', 'a delivery being sent finishes first')
+  t.equal(cancel.statusCode, 409, 'a delivery being sent finishes first')
+  t.match(cancel.headers['content-type'], /application\/problem\+json/)
+  t.match(cancel.json().detail, /being sent/)
   t.match(await run, { claimed: 3, sent: 3 })
   t.ok(
     (await rowsOf(id)).every((d) => d.status === 'sent' && d.claimedUntil === null),

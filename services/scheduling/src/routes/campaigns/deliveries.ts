@@ -70,7 +70,7 @@ export function campaignDeliveryRoutes(app: ServiceApp, deps: CampaignDeps) {
         operationId: 'cancelDelivery',
         tags: ['deliveries'],
         summary: 'Cancel one delivery if it is not sent yet',
-        description: 'Returns the delivery as it now is: `cancelled`, or its final status if it had already gone out.',
+        description: 'Returns the delivery as it now is: `cancelled`, or its final status if it had already gone out; 409 while a dispatcher is sending it.',
         params: DeliveryParams,
         response: { 200: ref(DeliverySchema), ...problemResponses },
       },
@@ -78,6 +78,8 @@ export function campaignDeliveryRoutes(app: ServiceApp, deps: CampaignDeps) {
     async (request) => {
       const d = await cancelDelivery(ctx.db, request.params.deliveryId, ctx.clock())
       if (!d) throw errors.notFound('Delivery', request.params.deliveryId)
+      // Still scheduled after the cancel: a dispatcher holds it and is sending it now.
+      if (d.status === 'scheduled') throw errors.conflict('The delivery is being sent right now and can no longer be cancelled; read it again for its outcome')
       return deliveryView(d)
     },
   )
