@@ -8,6 +8,7 @@ import { Ad, AdInput, AdList } from '../schemas/creatives.ts'
 import type { Serving } from '../serving/serving.ts'
 import { deleteAd, getAd, insertAd, listAds, toAd, updateAd } from '../store/ads-store.ts'
 import { getCampaign } from '../store/campaigns-store.ts'
+import { retireCopyVariants } from '../store/copy-variants-store.ts'
 
 const CampaignParams = IdParams('campaignId')
 const AdParams = Type.Object({ adId: Uuid }, { additionalProperties: false })
@@ -57,13 +58,21 @@ export function adRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsConfig>,
         operationId: 'updateAd',
         tags,
         summary: 'Replace an ad',
+        description: 'A change of title or body rejects the ad’s pending and approved copy variants: they were written from the old text.',
         params: AdParams,
         body: ref(AdInput),
         response: { 200: ref(Ad), ...problemResponses },
       },
     },
     async (request) => {
-      const row = await updateAd(ctx.db, request.params.adId, request.body, ctx.clock())
+      const now = ctx.clock()
+      const row = await ctx.transaction(async (trx) => {
+        const before = await getAd(trx, request.params.adId)
+        if (!before) return undefined
+        const after = await updateAd(trx, request.params.adId, request.body, now)
+        if (after && (after.title !== before.title || after.body !== before.body)) await retireCopyVariants(trx, request.params.adId, now)
+        return after
+      })
       if (!row) throw errors.notFound('Ad', request.params.adId)
       await serving.changed()
       return toAd(row)

@@ -108,3 +108,17 @@ export function loadApprovedCopy(db: Kysely<AdsDb>) {
 export async function copyAudience(db: Kysely<AdsDb>, variantId: string): Promise<string | null> {
   return (await db.selectFrom('copyVariants').select('audience').where('variantId', '=', variantId).executeTakeFirst())?.audience ?? null
 }
+
+/**
+ * The ad's text changed: variants written from the old text (pending or approved) are rejected,
+ * since what they say may no longer be true of the ad. Returns how many were retired.
+ */
+export async function retireCopyVariants(db: Kysely<AdsDb>, adId: string, at: Date): Promise<number> {
+  const r = await db
+    .updateTable('copyVariants')
+    .set({ status: 'rejected', note: 'the ad’s text changed after this variant was written', decidedAt: at })
+    .where('adId', '=', adId)
+    .where('status', 'in', ['pending', 'approved'])
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}

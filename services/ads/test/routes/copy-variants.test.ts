@@ -173,6 +173,41 @@ t.test('a rejected review is recorded by the sync job and its variants never ser
   t.equal(served, v.text, 'the approved variant as written by generation')
 })
 
+t.test('a change of the ad’s text retires the copy written from the old one', async (t) => {
+  const { adId, decide } = await setting()
+  const segment = randomUUID()
+  const user = 'copy-retired'
+  await h.setConsent(user, 'granted')
+  await joinSegment(user, segment)
+  const v = ((await requestCopy(adId, { segmentId: segment, n: 1 })).json().variants as Variant[])[0] as Variant
+  t.equal((await review(v.reviewId as string, { action: 'approve', variantIndex: 0 })).statusCode, 200)
+  await waitFor(async () => (await decide(user)).placements[0]?.decision?.ad.body === v.text, { what: 'approved copy served' })
+
+  const ad = (await h.app.inject({ method: 'GET', url: `/v1/ads/${adId}`, headers: asAdmin })).json()
+  const unchanged = await h.app.inject({
+    method: 'PUT',
+    url: `/v1/ads/${adId}`,
+    headers: asAdmin,
+    payload: { title: ad.title, body: ad.body, clickUrl: ad.clickUrl, format: ad.format, status: 'paused' },
+  })
+  t.equal(unchanged.statusCode, 200, unchanged.body)
+  t.equal((await listCopy(adId, '?status=approved')).length, 1, 'a change that leaves the text alone keeps the copy')
+
+  const put = await h.app.inject({
+    method: 'PUT',
+    url: `/v1/ads/${adId}`,
+    headers: asAdmin,
+    payload: { title: ad.title, body: 'Now 30% off, this week only.', clickUrl: ad.clickUrl, format: ad.format, status: 'active' },
+  })
+  t.equal(put.statusCode, 200, put.body)
+  const after = await listCopy(adId)
+  t.same(
+    after.map((x) => [x.status, x.note]),
+    [['rejected', 'the ad’s text changed after this variant was written']],
+  )
+  t.equal((await decide(user)).placements[0]?.decision?.ad.body, 'Now 30% off, this week only.', 'the new text serves, not the old copy')
+})
+
 t.test('bad input is a 4xx problem naming the field', async (t) => {
   const { adId } = await setting()
   const bad = async (payload: object, field: string, status = 400) => {
