@@ -38,6 +38,11 @@ export class AppError extends Error {
   }
 }
 
+/** Anything thrown, as an Error (a rejected promise may carry any value). */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown))
+}
+
 /** Shorthands for the errors handlers throw most. */
 export const errors = {
   notFound: (what: string, id: string) => new AppError('not_found', `${what} ${id} does not exist`),

@@ -1,3 +1,5 @@
+import { asError } from '../errors.ts'
+
 /** Runs a batch: one result, or an Error for that item alone, per input, in input order. */
 export type BatchRunner<I, O> = (inputs: I[]) => Promise<(O | Error)[]>
 
@@ -43,7 +45,7 @@ export function createBatcher<I, O>(opts: BatcherOptions<I, O>): Batcher<I, O> {
               else w.reject(new Error('batch runner returned fewer results than inputs'))
             }),
           (err: unknown) => {
-            const error = err instanceof Error ? err : new Error(String(err))
+            const error = asError(err)
             for (const w of batch) w.reject(error)
           },
         )

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { type Migration, Migrator } from 'kysely/migration'
+import { asError } from '../errors.ts'
 import type { Database } from './database.ts'
 
 export type MigrationSet = Record<string, Migration>
@@ -29,7 +30,7 @@ export async function migrateSchema(database: Database, schema: string, migratio
         migrationTableSchema: schema,
       })
       const { error, results } = await migrator.migrateToLatest()
-      if (error) throw error instanceof Error ? error : new Error(String(error))
+      if (error) throw asError(error)
       return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) }
     } finally {
       await sql`reset search_path`.execute(conn)

@@ -34,15 +34,16 @@ export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messa
   const db = trx as unknown as Kysely<KitTables>
   const rows: Insertable<OutboxTable>[] = []
   const events: (OutboxMessage & { event: AnyEvent })[] = []
+  const single = (m: OutboxMessage, payload: string) => ({ topic: m.topic, key: m.key, payload, headers: JSON.stringify(m.headers ?? {}), batch: null })
   for (const m of messages) {
-    if ('raw' in m) rows.push({ topic: m.topic, key: m.key, payload: m.raw, headers: JSON.stringify(m.headers ?? {}), batch: null })
+    if ('raw' in m) rows.push(single(m, m.raw))
     else events.push(m)
   }
   for (let i = 0; i < events.length; i += MESSAGES_PER_ROW) {
     const chunk = events.slice(i, i + MESSAGES_PER_ROW)
     const first = chunk[0] as OutboxMessage & { event: AnyEvent }
     if (chunk.length === 1) {
-      rows.push({ topic: first.topic, key: first.key, payload: JSON.stringify(first.event), headers: JSON.stringify(first.headers ?? {}), batch: null })
+      rows.push(single(first, JSON.stringify(first.event)))
       continue
     }
     const batch: BatchEntry[] = chunk.map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))

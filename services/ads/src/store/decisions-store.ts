@@ -1,24 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
-import type { AdsDb, DecisionsTable, Reason, Tier } from '../db.ts'
+import type { AdsDb, DecisionsTable, Reason } from '../db.ts'
 
 /** A decision as the serving path logs it (written behind): reasons as objects, the time in ms. */
-export interface LoggedDecision {
-  decisionId: string
-  requestId: string
-  placementId: string
-  adId: string
-  campaignId: string
-  userId: string | null
-  personalized: boolean
-  tier: Tier
-  value: number
-  propensity: number
-  feature: string
-  reasons: Reason[]
-  copyVariantId: string | null
-  copySegmentId: string | null
-  createdAt: number
-}
+export type LoggedDecision = Omit<DecisionsTable, 'reasons' | 'createdAt'> & { reasons: Reason[]; createdAt: number }
 
 export type DecisionView = Selectable<DecisionsTable>
 

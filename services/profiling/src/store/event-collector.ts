@@ -1,5 +1,5 @@
 import { Topics } from '@attune/contracts'
-import { createBatcher, makeEvent, type ServiceContext } from '@attune/kit'
+import { asError, createBatcher, makeEvent, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { type CollectedEvent, interactionRecorded, recordedData } from '../domain/collect-events.ts'
 import { type GatedEvents, gateByConsent, type WithoutConsent } from '../domain/consent-gate.ts'
@@ -48,10 +48,6 @@ export function eventCollector(ctx: CollectorContext, withoutConsent: WithoutCon
     },
   })
   return { collect: (input) => batcher.submit(input) }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err))
 }
 
 async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConsent, inputs: readonly CollectInput[]): Promise<CollectOutcome[]> {

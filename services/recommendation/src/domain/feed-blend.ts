@@ -1,10 +1,6 @@
-import type { Explanation } from './reasons.ts'
+import type { ExplainedCandidate } from './reasons.ts'
 
-export interface FeedCandidate {
-  itemId: string
-  score: number
-  reasons: Explanation[]
-}
+export type FeedCandidate = ExplainedCandidate
 
 export interface FeedSource {
   name: string

@@ -22,6 +22,13 @@ export interface Explanation {
   userCount?: number
 }
 
+/** An item proposed for a slate, with its score and why. */
+export interface ExplainedCandidate {
+  itemId: string
+  score: number
+  reasons: Explanation[]
+}
+
 export interface ExplainContext {
   /** Title of an item, when the catalog has one. */
   titleOf(itemId: string): string | null

@@ -1,6 +1,6 @@
 import { type ItemFilterSpec, itemFilter } from '../domain/item-filter.ts'
 import { trendingWindows } from '../domain/popularity.ts'
-import { explainReason, followedAuthorReason, notPersonalizedReason, segmentPopularReason } from '../domain/reasons.ts'
+import { type ExplainedCandidate, explainReason, followedAuthorReason, notPersonalizedReason, segmentPopularReason } from '../domain/reasons.ts'
 import type { EngineRequest } from '../recommenders/engine.ts'
 import { trendingItems } from '../store/popularity-store.ts'
 import { segmentPopularItems } from '../store/segments-store.ts'
@@ -24,8 +24,6 @@ export interface RecommendRequest {
 export const FOLLOWED_AUTHOR_BOOST = 1.25
 /** Candidates scored per user and kept for later requests: enough for a few pages under common filters. */
 export const CANDIDATES_KEPT = 200
-
-type Candidate = { itemId: string; score: number; reasons: ReturnType<typeof explainReason>[] }
 
 /**
  * A user's recommendations: their current history folded into the trained model (so the last
@@ -57,7 +55,7 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   // Cold start by audience: a user with no positive history and no chosen topics, but in segments
   // (rule or learned, from profiling), first gets what their segments engage with.
   const bySegment = personalized && !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0 && state.segments.length > 0
-  const rankAll = async (): Promise<Candidate[]> => {
+  const rankAll = async (): Promise<ExplainedCandidate[]> => {
     const allowed = itemFilter(
       {
         ...req.filters,
@@ -70,7 +68,7 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
       deps.models.catalog,
     )
     const ctx = explainContext(deps.models)
-    let candidates: Candidate[]
+    let candidates: ExplainedCandidate[]
     if (engine) {
       const entries = personalized ? history.map((h) => ({ itemId: h.itemId, weight: h.weight, time: h.lastAt.getTime() })) : []
       const request: EngineRequest = {

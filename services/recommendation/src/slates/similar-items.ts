@@ -1,6 +1,6 @@
 import { errors } from '@attune/kit'
 import { itemFilter } from '../domain/item-filter.ts'
-import type { Explanation } from '../domain/reasons.ts'
+import type { ExplainedCandidate } from '../domain/reasons.ts'
 import { findItem } from '../store/items-store.ts'
 import { userPreferences } from '../store/preferences-store.ts'
 import { explainContext, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
@@ -28,7 +28,7 @@ export async function similarItems(deps: SlateDeps, req: SimilarRequest): Promis
   const title = item.title ?? item.itemId
   const want = req.count * 3 + 10
   const { engine } = deps.models
-  let candidates: { itemId: string; score: number; reasons: Explanation[] }[] = []
+  let candidates: ExplainedCandidate[] = []
   if (engine?.itemIndex.has(req.itemId)) {
     candidates = engine
       .similar(req.itemId, want)

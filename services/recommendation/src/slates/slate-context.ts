@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { RecommendationDb } from '../db.ts'
-import type { ExplainContext, Explanation } from '../domain/reasons.ts'
+import type { ExplainContext, ExplainedCandidate, Explanation } from '../domain/reasons.ts'
 import type { ModelRegistry } from '../models/model-registry.ts'
 import type { Serving } from '../serving/serving.ts'
 import type { ServedSlate } from '../store/served-store.ts'
@@ -63,7 +63,7 @@ export function serveSlate(
     personalized: boolean
     previous: ServedSlate | undefined
     excluded: ReadonlySet<string>
-    candidates: readonly { itemId: string; score: number; reasons: Explanation[] }[]
+    candidates: readonly ExplainedCandidate[]
   },
 ): Slate {
   const now = deps.now.getTime()
