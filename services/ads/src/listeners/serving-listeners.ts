@@ -22,6 +22,9 @@ export function servingListeners(serving: Serving): ListenerDefinition[] {
         )) {
           serving.users.drop(userId)
         }
+        // Mirrored events reach the mirror through this service's consumers, possibly after this
+        // replica reads the user again: until then what it reads is not kept.
+        for (const e of events) if (mirrored.has(e.type)) for (const userId of usersChangedBy([e])) serving.awaited.expect(userId, e.id)
       },
     },
     {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { ServiceContext } from '@attune/kit'
+import { AwaitedEvents, type ServiceContext } from '@attune/kit'
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
 import type { UserSignals } from '../domain/live.ts'
@@ -33,6 +33,8 @@ export class Serving {
   catalog: LiveCatalog | undefined
   placements = new Map<string, { format: string }>()
   readonly users = new UserCache(100_000, 300_000)
+  /** Consent, preference and segment events about users that this service's consumers have yet to apply. */
+  readonly awaited: AwaitedEvents<AdsDb>
   readonly decisions: DecisionLog
   readonly rng: Rng
   private loading: Promise<void> | undefined
@@ -43,6 +45,7 @@ export class Serving {
     this.ctx = ctx
     this.rng = seededRng(ctx.config.ADS_RANDOM_SEED ?? randomInt(2 ** 31))
     this.decisions = new DecisionLog(ctx.db, { flushMs: 200, maxBuffered: 1000, recentMax: 50_000, log: ctx.log })
+    this.awaited = new AwaitedEvents(ctx.db)
   }
 
   /**
@@ -94,7 +97,7 @@ export class Serving {
     let u = this.users.get(userId)
     if (!u) {
       const loadStart = performance.now()
-      const loaded = await loadUser(this.ctx.db, userId, new Date(now - CAP_LOOKBACK_MS))
+      const [loaded, applied] = await Promise.all([loadUser(this.ctx.db, userId, new Date(now - CAP_LOOKBACK_MS)), this.awaited.applied(userId)])
       const impressions = new Map<string, number[]>()
       for (const i of loaded.impressions) {
         const list = impressions.get(i.campaignId) ?? []
@@ -108,13 +111,14 @@ export class Serving {
         interests: new Set(loaded.user?.interests ?? []),
         impressions,
       } satisfies CachedUser
-      this.users.set(userId, u, loadStart)
+      if (applied) this.users.set(userId, u, loadStart)
     }
     const personalized = u.adConsent === 'granted' && !u.nonPersonalized
     return { personalized, signals: personalized ? u : undefined }
   }
 
   forget(userId: string): void {
+    this.awaited.forget(userId)
     this.users.drop(userId)
     this.decisions.forget(userId)
   }

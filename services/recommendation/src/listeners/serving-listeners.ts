@@ -24,7 +24,7 @@ export function servingListeners(serving: Serving, models: ModelRegistry): Liste
         serving.changed(usersChangedBy(events))
         for (const e of events) {
           if (!APPLIED_BY_CONSUMERS.has(e.type)) continue
-          for (const userId of usersChangedBy([e])) serving.awaiting(userId, e.id)
+          for (const userId of usersChangedBy([e])) serving.awaited.expect(userId, e.id)
         }
       },
     },

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@attune/kit'
+import { AwaitedEvents, type ServiceContext } from '@attune/kit'
 import type { RecommendationConfig } from '../config.ts'
 import type { RecommendationDb } from '../db.ts'
 import type { CandidateRequest, CandidateSet, Engine } from '../recommenders/engine.ts'
@@ -22,8 +22,6 @@ export interface ServingOptions {
 }
 
 const SEGMENT_LIST_TTL_MS = 60_000
-/** How long an awaited event may stay unapplied before the user's reads are kept anyway. */
-const PENDING_GIVE_UP_MS = 60_000
 
 export const defaultServingOptions: ServingOptions = { maxUsers: 100_000, ttlMs: 600_000, settleMs: 1_000, servedFlushMs: 200 }
 
@@ -36,8 +34,8 @@ export class Serving {
   readonly users: UserCache<UserEntry>
   readonly served: ServedLog
   private readonly segmentLists = new Map<string, { at: number; items: unknown[] }>()
-  /** Events other replicas published about a user that this service's consumers have yet to apply. */
-  private readonly pending = new Map<string, { ids: Set<string>; since: number }>()
+  /** Events about users that this service's consumers have yet to apply (see the listeners). */
+  readonly awaited: AwaitedEvents<RecommendationDb>
 
   private readonly ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log'>
 
@@ -45,46 +43,16 @@ export class Serving {
     this.ctx = ctx
     this.users = new UserCache({ maxUsers: o.maxUsers, ttlMs: o.ttlMs, settleMs: o.settleMs })
     this.served = new ServedLog(ctx.db, { flushMs: o.servedFlushMs, maxBuffered: 1000, recentMax: 50_000, log: ctx.log })
+    this.awaited = new AwaitedEvents(ctx.db)
   }
 
   async userState(userId: string): Promise<UserState> {
     const kept = this.users.get(userId)
     if (kept) return kept.state
     const loadedAt = Date.now()
-    const [state, applied] = await Promise.all([loadUserState(this.ctx.db, userId), this.appliedBefore(userId)])
+    const [state, applied] = await Promise.all([loadUserState(this.ctx.db, userId), this.awaited.applied(userId)])
     if (applied) this.users.set(userId, { state, candidates: new Map(), pages: new Map() }, loadedAt)
     return state
-  }
-
-  /**
-   * Another replica's event (seen by this replica's listeners) will change the user once this
-   * service's consumers apply it, which under load can take longer than the settle window: until
-   * its inbox row shows it applied, what is read about the user is used but not kept.
-   */
-  awaiting(userId: string, eventId: string): void {
-    const p = this.pending.get(userId)
-    if (p) p.ids.add(eventId)
-    else this.pending.set(userId, { ids: new Set([eventId]), since: Date.now() })
-    if (this.pending.size > 100_000) this.pending.delete(this.pending.keys().next().value as string)
-  }
-
-  /** Whether every event awaited for the user was applied (inbox rows commit with the state they change). */
-  private async appliedBefore(userId: string): Promise<boolean> {
-    const p = this.pending.get(userId)
-    if (!p) return true
-    // An event no consumer applies would otherwise keep the user uncached for good.
-    if (Date.now() - p.since > PENDING_GIVE_UP_MS) {
-      this.pending.delete(userId)
-      return true
-    }
-    const ids = [...p.ids]
-    const rows = await this.ctx.db.selectFrom('inbox').select('eventId').where('eventId', 'in', ids).execute()
-    if (rows.length < ids.length) {
-      for (const r of rows) p.ids.delete(r.eventId)
-      return false
-    }
-    if (this.pending.get(userId) === p && p.ids.size === ids.length) this.pending.delete(userId)
-    return true
   }
 
   /** The user's candidates from `engine` for this kind of request, computed once per state and engine. */
@@ -140,7 +108,7 @@ export class Serving {
 
   /** A user was erased: nothing about them stays in memory or is written later. */
   forget(userId: string): void {
-    this.pending.delete(userId)
+    this.awaited.forget(userId)
     this.users.changed([userId])
     this.served.forget(userId)
   }

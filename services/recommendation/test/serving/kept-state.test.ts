@@ -74,7 +74,7 @@ t.test('an announced change not yet applied here: reads are used, not kept, unti
   const kept = await serving.userState('u3')
   t.equal(await serving.userState('u3'), kept, 'kept')
   serving.changed(['u3'])
-  serving.awaiting('u3', eventId)
+  serving.awaited.expect('u3', eventId)
   await new Promise((r) => setTimeout(r, 5))
   const first = await serving.userState('u3')
   t.not(await serving.userState('u3'), first, 'read again: the event is not applied yet')
