@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 
 /** A seeded generator in [0, 1) (mulberry32): the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -24,4 +25,9 @@ export function pooledRandomBytes16(): Uint8Array {
   const bytes = pool.subarray(poolAt, poolAt + 16)
   poolAt += 16
   return bytes
+}
+
+/** A UUIDv7 (time-ordered, so a primary key grows at its end) from pooled randomness. */
+export function timeOrderedId(): string {
+  return uuidv7({ random: pooledRandomBytes16() })
 }

@@ -28,7 +28,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { erasureConsumer } from './privacy/erasure-consumer.ts'
 import type { PrivacyHooks } from './privacy/hooks.ts'
 import { type JobDefinition, type RunningJobs, startJobs } from './privacy/jobs.ts'
-import { pooledRandomBytes16 } from './random.ts'
+import { timeOrderedId } from './random.ts'
 
 export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
 export type Clock = () => Date
@@ -146,7 +146,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       // Pooled randomness: a system call per request id showed up in profiles of fast routes.
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7({ random: pooledRandomBytes16() })
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : timeOrderedId()
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Ids may be 128 characters (contracts' ExternalId); Fastify's default limit is 100.

@@ -4,10 +4,11 @@
 // POST /v1/models/train (timed), then in one run: GET /health/live for BENCH_SECONDS; the first
 // request of BENCH_COLD_USERS users (cold: state read from Postgres, candidates scored by the
 // model); then GET /v1/users/{id}/recommendations?count=20 for the same users for BENCH_SECONDS
-// (warm: what a replica keeps between requests, as for returning users).
+// (warm: what a replica keeps between requests, as for returning users), then the same with
+// `&include=item` (each item's catalog fields too), after another health run.
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
+import { cpuSeconds, createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 import pg from 'pg'
 
@@ -74,8 +75,17 @@ try {
   const trainS = (Date.now() - t) / 1000
 
   const auth = { authorization: `Bearer ${TEST_PUBLIC_KEY}` }
+  const pid = server.child.pid
+  // Server CPU per request (µs) over one load run.
+  const measured = async (run: () => Promise<autocannon.Result>) => {
+    const before = cpuSeconds(pid)
+    const r = await run()
+    const after = cpuSeconds(pid)
+    const cpuUs = before === undefined || after === undefined ? null : Math.round(((after - before) * 1e6) / Math.max(1, r.requests.total))
+    return Object.assign(r, { cpuUs })
+  }
   await load({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  const health = await measured(() => load({ url: `${url}/health/live`, connections, duration: seconds }))
   // Users spread over the id space (7919 is prime to the user count), each once while cold.
   const userPath = (n: number) => `/v1/users/user-${((n % coldUsers) * 7919) % users}/recommendations?count=20`
   let c = 0
@@ -85,14 +95,13 @@ try {
     amount: coldUsers,
     requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: userPath(c++) }) }],
   })
-  let n = 0
-  const recs = await load({
-    url,
-    connections,
-    duration: seconds,
-    requests: [{ method: 'GET', headers: auth, setupRequest: (r) => ({ ...r, path: userPath(n++) }) }],
-  })
-  if (recs.non2xx > 0 || recs.errors > 0 || cold.non2xx > 0 || cold.errors > 0) exitCode = 1
+  // The same users, each request built once up front (autocannon cycles through them), so the load
+  // generator spends no more per request than on the health route's fixed one.
+  const warm = (suffix: string) => Array.from({ length: coldUsers }, (_, i) => ({ method: 'GET' as const, headers: auth, path: `${userPath(i)}${suffix}` }))
+  const recs = await measured(() => load({ url, connections, duration: seconds, requests: warm('') }))
+  const health2 = await measured(() => load({ url: `${url}/health/live`, connections, duration: seconds }))
+  const full = await measured(() => load({ url, connections, duration: seconds, requests: warm('&include=item') }))
+  if (recs.non2xx > 0 || recs.errors > 0 || cold.non2xx > 0 || cold.errors > 0 || full.non2xx > 0 || full.errors > 0) exitCode = 1
   const result = {
     items,
     users,
@@ -101,6 +110,7 @@ try {
     trainSeconds: trainS,
     fitSeconds: status.fitMs / 1000,
     healthRps: Math.round(health.requests.average),
+    healthCpuUs: health.cpuUs,
     coldUsers,
     coldRps: Math.round(coldUsers / (cold.duration || 1)),
     coldP50Ms: cold.latency.p50,
@@ -109,6 +119,16 @@ try {
     recommendationsP50Ms: recs.latency.p50,
     recommendationsP99Ms: recs.latency.p99,
     ratioToHealthRps: Number((recs.requests.average / health.requests.average).toFixed(3)),
+    responseBytes: Math.round(recs.throughput.average / recs.requests.average),
+    recommendationsCpuUs: recs.cpuUs,
+    withItemsCpuUs: full.cpuUs,
+    healthCpuUs2: health2.cpuUs,
+    healthRps2: Math.round(health2.requests.average),
+    withItemsRps: Math.round(full.requests.average),
+    withItemsP50Ms: full.latency.p50,
+    withItemsP99Ms: full.latency.p99,
+    withItemsRatioToHealthRps: Number((full.requests.average / health2.requests.average).toFixed(3)),
+    withItemsResponseBytes: Math.round(full.throughput.average / full.requests.average),
     connections,
     node: process.version,
     cpus: cpus().length,
@@ -117,9 +137,11 @@ try {
   process.stdout.write(
     `${[
       `${items} items, ${users} users, ${pairs} user-item pairs; default blend trained in ${trainS.toFixed(1)} s (fit ${result.fitSeconds.toFixed(1)} s)`,
-      `GET /health/live                            ${result.healthRps} req/s`,
+      `GET /health/live                            ${result.healthRps} req/s (server CPU ${result.healthCpuUs} µs each)`,
       `  first request of ${coldUsers} users (cold)     ${result.coldRps} req/s (p50 ${result.coldP50Ms} ms, p99 ${result.coldP99Ms} ms)`,
-      `GET /v1/users/{id}/recommendations?count=20 ${result.recommendationsRps} req/s (p50 ${result.recommendationsP50Ms} ms, p99 ${result.recommendationsP99Ms} ms), ${result.ratioToHealthRps} of health (warm)`,
+      `GET /v1/users/{id}/recommendations?count=20 ${result.recommendationsRps} req/s (p50 ${result.recommendationsP50Ms} ms, p99 ${result.recommendationsP99Ms} ms), ${result.ratioToHealthRps} of health (warm, ~${result.responseBytes} B, server CPU ${result.recommendationsCpuUs} µs each)`,
+      `GET /health/live (again)                    ${result.healthRps2} req/s (server CPU ${result.healthCpuUs2} µs each)`,
+      `  …&include=item                            ${result.withItemsRps} req/s (p50 ${result.withItemsP50Ms} ms, p99 ${result.withItemsP99Ms} ms), ${result.withItemsRatioToHealthRps} of health (warm, ~${result.withItemsResponseBytes} B, server CPU ${result.withItemsCpuUs} µs each)`,
       JSON.stringify(result),
     ].join('\n')}\n`,
   )

@@ -5,7 +5,7 @@ export interface WriteBehindOptions<T> {
   flushMs: number
   /** A buffer this full is written at once. */
   maxBuffered: number
-  /** Recent rows kept for reading back without a query. */
+  /** Recent rows kept for reading back without a query: the last recentMax / 2 at least, recentMax at most. */
   recentMax: number
   /** Writes a batch in one statement (it must tolerate a row written twice, e.g. ON CONFLICT DO NOTHING). */
   write(rows: T[]): Promise<void>
@@ -24,7 +24,10 @@ export interface WriteBehindOptions<T> {
  */
 export class WriteBehindLog<T> {
   private buffer: T[] = []
-  private readonly recentRows = new Map<string, T>()
+  // Two generations: the older is dropped whole when the newer fills up. Deleting the oldest entry
+  // of one big Map on every record walked the holes earlier deletions left at its front.
+  private recentRows = new Map<string, T>()
+  private olderRows = new Map<string, T>()
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> | undefined
   private readonly o: WriteBehindOptions<T>
@@ -41,7 +44,10 @@ export class WriteBehindLog<T> {
     for (const row of rows) {
       this.buffer.push(row)
       this.recentRows.set(this.o.idOf(row), row)
-      if (this.recentRows.size > this.o.recentMax) this.recentRows.delete(this.recentRows.keys().next().value as string)
+      if (this.recentRows.size >= Math.ceil(this.o.recentMax / 2)) {
+        this.olderRows = this.recentRows
+        this.recentRows = new Map()
+      }
     }
     if (this.buffer.length >= this.o.maxBuffered) void this.flush()
     else this.timer ??= setTimeout(() => void this.flush(), this.o.flushMs)
@@ -49,7 +55,7 @@ export class WriteBehindLog<T> {
 
   /** A row recorded recently by this process, written or not. */
   recent(id: string): T | undefined {
-    return this.recentRows.get(id)
+    return this.recentRows.get(id) ?? this.olderRows.get(id)
   }
 
   /** Writes what is buffered now. */
@@ -66,7 +72,7 @@ export class WriteBehindLog<T> {
   /** Erasure: nothing of this user is written any more, or read back from memory. */
   forget(userId: string): void {
     this.buffer = this.buffer.filter((r) => this.o.userOf(r) !== userId)
-    for (const [id, r] of this.recentRows) if (this.o.userOf(r) === userId) this.recentRows.delete(id)
+    for (const rows of [this.recentRows, this.olderRows]) for (const [id, r] of rows) if (this.o.userOf(r) === userId) rows.delete(id)
   }
 
   private async write(): Promise<void> {

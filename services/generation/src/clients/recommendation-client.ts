@@ -27,7 +27,7 @@ export function recommendationClient(o: { url: string; apiKey?: string; timeoutM
     async forUser(userId, count) {
       let res: Response
       try {
-        res = await fetch(`${o.url}/v1/users/${encodeURIComponent(userId)}/recommendations?count=${count}`, {
+        res = await fetch(`${o.url}/v1/users/${encodeURIComponent(userId)}/recommendations?count=${count}&include=item`, {
           headers: { accept: 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}) },
           signal: AbortSignal.timeout(o.timeoutMs),
         })

@@ -64,7 +64,7 @@ t.test('answers cite the user’s recommendations, explain why, and remember the
   })
   t.match(answer.message.text, /\[1\] Climate summit ends with a new deal/)
   t.match(answer, { withheld: false, message: { role: 'assistant', provider: 'openai', seq: 2 } })
-  t.match(recs.calls.at(-1), { url: '/v1/users/reader-1/recommendations?count=10', authorization: 'Bearer atn_pk_reco' })
+  t.match(recs.calls.at(-1), { url: '/v1/users/reader-1/recommendations?count=10&include=item', authorization: 'Bearer atn_pk_reco' })
 
   const second = await say(id, 'And sport?')
   t.equal(second.json().message.citations[0].itemId, 'a-football')

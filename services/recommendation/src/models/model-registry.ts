@@ -57,6 +57,7 @@ export class ModelRegistry {
   /** Items removed, hidden or expired since the snapshot was read (epoch ms of the change), by catalog writes and `attune.items`. */
   private readonly withdrawn = new Map<string, number>()
   private views = new Map<string, ItemView>()
+  private catalogChanges = 0
   private status: ModelStatus = { state: 'untrained', trainedAt: null, users: 0, items: 0, interactions: 0, fitMs: 0, totalMs: 0, lastError: null }
   private running: Promise<ModelStatus> | undefined
   private worker: Worker | undefined
@@ -64,8 +65,19 @@ export class ModelRegistry {
 
   /** A catalog change seen after the snapshot: a removed, hidden or expired item stops being recommended at once. */
   itemChanged(itemId: string, live: boolean, at = Date.now()): void {
+    this.catalogChanges++
     if (live) this.withdrawn.delete(itemId)
     else this.withdrawn.set(itemId, at)
+  }
+
+  /** Changes on every withdrawal, restoration or new snapshot: what was live stays live until it changes or an item expires. */
+  get catalogVersion(): number {
+    return this.catalogChanges
+  }
+
+  /** When the item stops being live by itself (epoch ms), or Infinity. */
+  expiresAt(itemId: string): number {
+    return this.catalog.get(itemId)?.expiresAt ?? Number.POSITIVE_INFINITY
   }
 
   /** The snapshot has the item and nothing withdrew it since; it has not expired. */
@@ -91,6 +103,11 @@ export class ModelRegistry {
       if (e) this.views.set(itemId, v)
     }
     return v
+  }
+
+  /** When the served model was trained (ISO), or null before the first training. */
+  get trainedAt(): string | null {
+    return this.status.trainedAt
   }
 
   current(): ModelStatus {
@@ -140,6 +157,7 @@ export class ModelRegistry {
         for (const r of page) if (catalog.has(r.itemId)) builder.add(r.userId, r.itemId, r.weight, r.time.getTime())
       }
       this.catalog = catalog
+      this.catalogChanges++
       this.views = new Map()
       this.byAuthor = indexByAuthor(catalog)
       // The new snapshot reflects changes made before it was read; later ones still apply.

@@ -1,4 +1,5 @@
 import { problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import type { FastifyReply } from 'fastify'
 import type { RecommendationDb } from '../db.ts'
 import { listParam } from '../domain/item-filter.ts'
 import { modelRegistryFor } from '../models/model-registry.ts'
@@ -7,6 +8,7 @@ import { servingFor } from '../serving/serving.ts'
 import { feedForUser } from '../slates/feed-for-user.ts'
 import { recommendForUser } from '../slates/recommend-for-user.ts'
 import { similarItems } from '../slates/similar-items.ts'
+import type { SlateReply } from '../slates/slate-context.ts'
 
 export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<RecommendationDb>) {
   const models = modelRegistryFor(ctx)
@@ -29,9 +31,9 @@ export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<Recomm
         response: { 200: ref(Slate), ...problemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query
-      return recommendForUser(deps(), {
+      const slate = await recommendForUser(deps(), {
         userId: request.params.userId,
         count: q.count,
         scenario: q.scenario,
@@ -47,7 +49,9 @@ export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<Recomm
         diversity: q.diversity,
         explore: q.explore,
         ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+        withItems: q.include === 'item',
       })
+      return sendSlate(reply, slate)
     },
   )
 
@@ -65,9 +69,16 @@ export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<Recomm
         response: { 200: ref(Slate), ...problemResponses },
       },
     },
-    async (request) => {
-      const { count, maxAgeHours, cursor } = request.query
-      return feedForUser(deps(), { userId: request.params.userId, count, maxAgeHours, ...(cursor !== undefined ? { cursor } : {}) })
+    async (request, reply) => {
+      const { count, maxAgeHours, cursor, include } = request.query
+      const slate = await feedForUser(deps(), {
+        userId: request.params.userId,
+        count,
+        maxAgeHours,
+        ...(cursor !== undefined ? { cursor } : {}),
+        withItems: include === 'item',
+      })
+      return sendSlate(reply, slate)
     },
   )
 
@@ -85,9 +96,20 @@ export function recommendationRoutes(app: ServiceApp, ctx: ServiceContext<Recomm
         response: { 200: ref(Slate), ...problemResponses },
       },
     },
-    async (request) => {
-      const { count, userId } = request.query
-      return similarItems(deps(), { itemId: request.params.itemId, count, ...(userId !== undefined ? { userId } : {}) })
+    async (request, reply) => {
+      const { count, userId, include } = request.query
+      const slate = await similarItems(deps(), {
+        itemId: request.params.itemId,
+        count,
+        ...(userId !== undefined ? { userId } : {}),
+        withItems: include === 'item',
+      })
+      return sendSlate(reply, slate)
     },
   )
+}
+
+/** The slate's body is JSON already (see serveSlate): sent as it is, not serialized again. */
+function sendSlate(reply: FastifyReply, slate: SlateReply): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(slate.body)
 }

@@ -4,6 +4,13 @@ import { type Static, Type } from 'typebox'
 const list = (what: string) =>
   Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: `Comma-separated ${what}; an item matches any of them` }))
 
+const include = Type.Optional(
+  Type.Literal('item', {
+    description:
+      'Add each item’s catalog fields (`item`: type, title, categories, author, language, publishedAt). Left out by default, as most sites render from their own catalog by id.',
+  }),
+)
+
 export const UserParams = Type.Object({ userId: ExternalId }, { additionalProperties: false })
 export const ItemParams = Type.Object({ itemId: ExternalId }, { additionalProperties: false })
 
@@ -25,6 +32,7 @@ export const RecommendationsQuery = Type.Object(
     diversity: Type.Number({ minimum: 0, maximum: 1, default: 0.3, description: '0 ranks by relevance only; 1 spreads categories most' }),
     explore: Type.Number({ minimum: 0, maximum: 0.5, default: 0.1, description: 'Share of slots given to new items, to learn about them' }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor of the previous page: no item repeats' })),
+    include,
   },
   { additionalProperties: false },
 )
@@ -35,6 +43,7 @@ export const FeedQuery = Type.Object(
     count: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     maxAgeHours: Type.Integer({ minimum: 1, maximum: 8760, default: 168, description: 'How recent followed authors’ items and network engagement must be' }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'nextCursor of the previous page: no item repeats' })),
+    include,
   },
   { additionalProperties: false },
 )
@@ -44,6 +53,7 @@ export const SimilarQuery = Type.Object(
   {
     count: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
     userId: Type.Optional(ExternalId),
+    include,
   },
   { additionalProperties: false },
 )
@@ -80,16 +90,18 @@ const SlateItem = Type.Object(
     rank: Type.Integer({ minimum: 1 }),
     score: Type.Number(),
     reasons: Type.Array(Explanation),
-    item: Type.Object(
-      {
-        type: Type.String(),
-        title: Type.Union([Type.String(), Type.Null()]),
-        categories: Type.Array(Type.String()),
-        author: Type.Union([Type.String(), Type.Null()]),
-        language: Type.Union([Type.String(), Type.Null()]),
-        publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-      },
-      { additionalProperties: false },
+    item: Type.Optional(
+      Type.Object(
+        {
+          type: Type.String(),
+          title: Type.Union([Type.String(), Type.Null()]),
+          categories: Type.Array(Type.String()),
+          author: Type.Union([Type.String(), Type.Null()]),
+          language: Type.Union([Type.String(), Type.Null()]),
+          publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        },
+        { additionalProperties: false, description: 'With `include=item` only' },
+      ),
     ),
   },
   { additionalProperties: false },

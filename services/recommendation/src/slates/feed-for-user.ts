@@ -4,7 +4,7 @@ import { trendingWindows } from '../domain/popularity.ts'
 import { explainReason, followedAuthorReason, followedUsersReason } from '../domain/reasons.ts'
 import { engagedByUsers } from '../store/follows-store.ts'
 import { trendingItems } from '../store/popularity-store.ts'
-import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
+import { excludedSoFar, explainContext, previousPage, type SlateDeps, type SlateReply, serveSlate } from './slate-context.ts'
 
 export interface FeedRequest {
   userId: string
@@ -12,6 +12,8 @@ export interface FeedRequest {
   /** Only items published (or, for social and trending, engaged with) this recently. */
   maxAgeHours: number
   cursor?: string
+  /** Each item's catalog fields too. */
+  withItems: boolean
 }
 
 /** The mix a feed aims for; a source with nothing to offer leaves its share to the others. */
@@ -22,7 +24,7 @@ export const FEED_MIX = { following: 0.4, interests: 0.3, network: 0.2, trending
  * their personal recommendations and what is trending, interleaved by FEED_MIX with every item
  * explained by each source that proposed it. Seen items, mutes and earlier pages stay out.
  */
-export async function feedForUser(deps: SlateDeps, req: FeedRequest): Promise<Slate> {
+export async function feedForUser(deps: SlateDeps, req: FeedRequest): Promise<SlateReply> {
   const previous = await previousPage(deps, req.cursor, req.userId, 'feed')
   const { history, prefs, follows } = await deps.serving.userState(req.userId)
   const now = deps.now.getTime()
@@ -81,5 +83,6 @@ export async function feedForUser(deps: SlateDeps, req: FeedRequest): Promise<Sl
     previous,
     excluded,
     candidates: blended,
+    withItems: req.withItems,
   })
 }

@@ -4,7 +4,7 @@ import { type ExplainedCandidate, explainReason, followedAuthorReason, notPerson
 import type { EngineRequest } from '../recommenders/engine.ts'
 import { trendingItems } from '../store/popularity-store.ts'
 import { segmentPopularItems } from '../store/segments-store.ts'
-import { excludedSoFar, explainContext, previousPage, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
+import { excludedSoFar, explainContext, previousPage, type SlateDeps, type SlateReply, serveSlate } from './slate-context.ts'
 
 export interface RecommendRequest {
   userId: string
@@ -18,6 +18,8 @@ export interface RecommendRequest {
   /** Share of slots (0 .. 0.5) given to new items to learn about them. */
   explore: number
   cursor?: string
+  /** Each item's catalog fields too. */
+  withItems: boolean
 }
 
 /** A followed author's items rank higher by this factor. */
@@ -31,7 +33,7 @@ export const CANDIDATES_KEPT = 200
  * authors boosted, each item explained. Non-personalized users and a service without a model yet
  * get popularity. Pages never repeat an item of the same slate.
  */
-export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): Promise<Slate> {
+export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): Promise<SlateReply> {
   const previous = await previousPage(deps, req.cursor, req.userId, 'recommendations')
   const state = await deps.serving.userState(req.userId)
   const { history, prefs, follows } = state
@@ -131,6 +133,8 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
     previous,
     excluded,
     candidates,
+    kept: pageKey !== undefined,
+    withItems: req.withItems,
   })
 }
 

@@ -3,20 +3,22 @@ import { itemFilter } from '../domain/item-filter.ts'
 import type { ExplainedCandidate } from '../domain/reasons.ts'
 import { findItem } from '../store/items-store.ts'
 import { userPreferences } from '../store/preferences-store.ts'
-import { explainContext, type Slate, type SlateDeps, serveSlate } from './slate-context.ts'
+import { explainContext, type SlateDeps, type SlateReply, serveSlate } from './slate-context.ts'
 
 export interface SimilarRequest {
   itemId: string
   count: number
   /** The reader, when known: their mutes apply and the slate is attributed to them. */
   userId?: string
+  /** Each item's catalog fields too. */
+  withItems: boolean
 }
 
 /**
  * Items like this one by the trained model (co-engagement, factors, content); an item the model
  * has not seen yet gets what is popular in its categories. Unknown items are a 404.
  */
-export async function similarItems(deps: SlateDeps, req: SimilarRequest): Promise<Slate> {
+export async function similarItems(deps: SlateDeps, req: SimilarRequest): Promise<SlateReply> {
   const item = await findItem(deps.db, req.itemId)
   if (!item) throw errors.notFound('Item', req.itemId)
   const prefs = req.userId ? await userPreferences(deps.db, req.userId) : undefined
@@ -62,5 +64,6 @@ export async function similarItems(deps: SlateDeps, req: SimilarRequest): Promis
     previous: undefined,
     excluded: new Set([req.itemId]),
     candidates,
+    withItems: req.withItems,
   })
 }

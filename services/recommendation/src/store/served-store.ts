@@ -1,16 +1,41 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { RecommendationDb, ServedRecommendationsTable } from '../db.ts'
 
 type Db = Kysely<RecommendationDb>
 
 export type ServedSlate = ServedRecommendationsTable
 
-/** Writes several slates in one statement (an id already stored is left as it is). */
+// A kept first page is served many times with the same id arrays: their JSON is made once.
+const idsJson = new WeakMap<readonly string[], string>()
+function jsonOfIds(ids: readonly string[]): string {
+  let json = idsJson.get(ids)
+  if (json === undefined) {
+    json = JSON.stringify(ids)
+    idsJson.set(ids, json)
+  }
+  return json
+}
+
+/**
+ * Writes several slates in one statement (an id already stored is left as it is). They travel as
+ * one JSON parameter: escaping two id arrays per slate into Postgres array literals cost more than
+ * the insert.
+ */
 export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<void> {
   if (slates.length === 0) return
+  const rows = `[${slates
+    .map(
+      (s) =>
+        `{"r":"${s.recommendationId}","u":${JSON.stringify(s.userId)},"s":${JSON.stringify(s.scenario)},"k":"${s.kind}","i":${jsonOfIds(s.itemIds)},"e":${jsonOfIds(s.excludedIds)},"p":${s.page},"t":"${s.servedAt.toISOString()}"}`,
+    )
+    .join(',')}]`
   await db
     .insertInto('servedRecommendations')
-    .values(slates)
+    .columns(['recommendationId', 'userId', 'scenario', 'kind', 'itemIds', 'excludedIds', 'page', 'servedAt'])
+    .expression(
+      sql`select x.r, x.u, x.s, x.k, x.i, x.e, x.p, x.t
+          from jsonb_to_recordset(${rows}::jsonb) as x(r uuid, u text, s text, k text, i text[], e text[], p integer, t timestamptz)`,
+    )
     .onConflict((oc) => oc.column('recommendationId').doNothing())
     .execute()
 }

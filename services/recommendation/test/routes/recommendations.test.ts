@@ -73,8 +73,10 @@ type Slate = {
   }[]
 }
 const get = async (url: string, headers = asSite) => app.inject({ url, headers })
+// With the items' catalog fields, which these tests look at.
+const withItems = (url: string) => `${url}${url.includes('?') ? '&' : '?'}include=item`
 const slate = async (url: string): Promise<Slate> => {
-  const r = await get(url)
+  const r = await get(withItems(url))
   if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`)
   return r.json()
 }
@@ -118,6 +120,19 @@ t.test('a reader gets their category, unseen items, each explained, with a recom
     s.items.map((i) => i.rank),
     [1, 2, 3, 4, 5, 6],
   )
+})
+
+t.test('catalog fields only with include=item; the same page either way', async (t) => {
+  const url = '/v1/users/reader-2/recommendations?count=5&diversity=0&explore=0'
+  const lean = (await get(url)).json() as Slate
+  t.ok(lean.items.length === 5 && lean.items.every((i) => !('item' in i)), 'ids, ranks, scores and reasons by default')
+  const full = await slate(url)
+  t.same(
+    full.items.map((i) => i.itemId),
+    lean.items.map((i) => i.itemId),
+  )
+  t.ok(full.items.every((i) => i.item.categories.length > 0))
+  t.equal((await get(url)).headers['content-type'], 'application/json; charset=utf-8')
 })
 
 t.test('a new interaction changes the next recommendations at once, without retraining', async (t) => {
@@ -325,6 +340,7 @@ for (const [name, url, field] of [
   ['unknown parameter', '/v1/users/u/recommendations?colour=red', '/colour'],
   ['garbage cursor', '/v1/users/u/recommendations?cursor=zzzz', '/cursor'],
   ['scenario with spaces', '/v1/users/u/recommendations?scenario=home%20page', '/scenario'],
+  ['include something unknown', '/v1/users/u/recommendations?include=title', '/include'],
   ['feed maxAgeHours 0', '/v1/users/u/feed?maxAgeHours=0', '/maxAgeHours'],
 ] as const) {
   t.test(`bad input: ${name} → 400 naming ${field}`, async (t) => {

@@ -31,6 +31,17 @@ t.test('bounded: the least recently used user goes first', async (t) => {
   t.equal(c.get('u3'), 'c')
 })
 
+t.test('a user used while among the youngest quarter keeps its place; older ones move up when used', async (t) => {
+  const { c } = cache({ maxUsers: 8 })
+  for (let i = 1; i <= 8; i++) c.set(`u${i}`, `v${i}`)
+  t.equal(c.get('u8'), 'v8', 'the youngest: not moved')
+  t.equal(c.get('u1'), 'v1', 'the oldest: moved to the young end')
+  c.set('u9', 'v9')
+  t.equal(c.get('u2'), undefined, 'u2 was the least recently used')
+  t.equal(c.get('u1'), 'v1')
+  t.equal(c.get('u8'), 'v8')
+})
+
 t.test('a change drops the user; reads started before it or within the settle window are not kept', async (t) => {
   const { c, tick, now } = cache()
   c.set('u1', 'old')

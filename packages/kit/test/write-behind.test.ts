@@ -1,0 +1,71 @@
+// WriteBehindLog's bookkeeping (the writes themselves are exercised on Postgres by the services).
+import t from 'tap'
+import { WriteBehindLog } from '../src/db/write-behind.ts'
+
+interface Row {
+  id: string
+  user: string
+}
+
+function log(write: (rows: Row[]) => Promise<void> = async () => {}) {
+  return new WriteBehindLog<Row>({ flushMs: 5, maxBuffered: 100, recentMax: 4, write, idOf: (r) => r.id, userOf: (r) => r.user, what: 'rows' })
+}
+const rows = (n: number, user = 'u') => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, user }))
+
+t.test('recent rows: the newest are kept, bounded by recentMax', async (t) => {
+  const l = log()
+  l.record(rows(10))
+  t.ok(l.recent('r9') && l.recent('r8'), 'the last recentMax / 2 at least')
+  t.notOk(l.recent('r0') || l.recent('r4'), 'older ones are gone')
+  const kept = rows(10).filter((r) => l.recent(r.id)).length
+  t.ok(kept >= 2 && kept <= 4, `between recentMax / 2 and recentMax kept (${kept})`)
+  await l.close()
+})
+
+t.test('every row is written once, in batches', async (t) => {
+  const written: string[] = []
+  const l = log(async (batch) => void written.push(...batch.map((r) => r.id)))
+  l.record(rows(3))
+  l.record([{ id: 'x', user: 'v' }])
+  await l.flush()
+  t.same(written, ['r0', 'r1', 'r2', 'x'])
+  await l.close()
+  t.equal(written.length, 4, 'nothing written twice at close')
+})
+
+t.test('forget drops a user from the buffer and from both generations of recent rows', async (t) => {
+  const written: Row[] = []
+  const l = log(async (batch) => void written.push(...batch))
+  l.record([
+    { id: 'a', user: 'gone' },
+    { id: 'b', user: 'kept' },
+  ])
+  l.record([
+    { id: 'c', user: 'gone' },
+    { id: 'd', user: 'kept' },
+  ])
+  l.forget('gone')
+  t.notOk(l.recent('a') || l.recent('c'))
+  t.ok(l.recent('d'), 'the other user stays')
+  await l.close()
+  t.same(
+    written.map((r) => r.id),
+    ['b', 'd'],
+  )
+})
+
+t.test('a failed write is tried again', async (t) => {
+  let fail = true
+  const written: string[] = []
+  const l = log(async (batch) => {
+    if (fail) {
+      fail = false
+      throw new Error('down')
+    }
+    written.push(...batch.map((r) => r.id))
+  })
+  l.record(rows(2))
+  await l.flush()
+  await l.close()
+  t.same(written, ['r0', 'r1'])
+})
