@@ -7,8 +7,8 @@ interface Row {
   user: string
 }
 
-function log(write: (rows: Row[]) => Promise<void> = async () => {}) {
-  return new WriteBehindLog<Row>({ flushMs: 5, maxBuffered: 100, recentMax: 4, write, idOf: (r) => r.id, userOf: (r) => r.user, what: 'rows' })
+function log(write: (rows: Row[]) => Promise<void> = async () => {}, recentMax = 4) {
+  return new WriteBehindLog<Row>({ flushMs: 5, maxBuffered: 100, recentMax, write, idOf: (r) => r.id, userOf: (r) => r.user, what: 'rows' })
 }
 const rows = (n: number, user = 'u') => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, user }))
 
@@ -20,6 +20,15 @@ t.test('recent rows: the newest are kept, bounded by recentMax', async (t) => {
   const kept = rows(10).filter((r) => l.recent(r.id)).length
   t.ok(kept >= 2 && kept <= 4, `between recentMax / 2 and recentMax kept (${kept})`)
   await l.close()
+})
+
+t.test('recentMax 0 keeps none, and still writes every row', async (t) => {
+  const written: string[] = []
+  const l = log(async (batch) => void written.push(...batch.map((r) => r.id)), 0)
+  l.record(rows(3))
+  t.equal(l.recent('r2'), undefined)
+  await l.close()
+  t.same(written, ['r0', 'r1', 'r2'])
 })
 
 t.test('every row is written once, in batches', async (t) => {

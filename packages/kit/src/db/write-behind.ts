@@ -43,6 +43,7 @@ export class WriteBehindLog<T> {
   record(rows: readonly T[]): void {
     for (const row of rows) {
       this.buffer.push(row)
+      if (this.o.recentMax <= 0) continue
       this.recentRows.set(this.o.idOf(row), row)
       if (this.recentRows.size >= Math.ceil(this.o.recentMax / 2)) {
         this.olderRows = this.recentRows

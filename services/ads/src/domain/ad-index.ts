@@ -60,8 +60,12 @@ export interface RequestKeys {
   interests: readonly string[]
 }
 
-/** The keys of a request; with `vocabulary` (every keyword some campaign targets), only page words in it. */
-export function requestKeys(page: PageContext, user: UserSignals | undefined, vocabulary?: ReadonlySet<string>): RequestKeys {
+/** The page's part of a request's keys, per page object: a cached page (see PageCache) comes back again and again. */
+const pageKeys = new WeakMap<PageContext, { vocabulary: ReadonlySet<string> | undefined; words: string[]; categories: string[] }>()
+
+function keysOfPage(page: PageContext, vocabulary: ReadonlySet<string> | undefined): { words: string[]; categories: string[] } {
+  const known = pageKeys.get(page)
+  if (known && known.vocabulary === vocabulary) return known
   const categories = new Set<string>()
   for (const c of [...page.categories, ...page.inferred.map((i) => i.category)]) {
     const parts = c.split('-')
@@ -69,9 +73,17 @@ export function requestKeys(page: PageContext, user: UserSignals | undefined, vo
   }
   const words = new Set<string>()
   for (const set of [page.keywords, page.words, page.urlWords]) for (const w of set) if (!vocabulary || vocabulary.has(w)) words.add(w)
+  const keys = { vocabulary, words: [...words], categories: [...categories] }
+  pageKeys.set(page, keys)
+  return keys
+}
+
+/** The keys of a request; with `vocabulary` (every keyword some campaign targets), only page words in it. */
+export function requestKeys(page: PageContext, user: UserSignals | undefined, vocabulary?: ReadonlySet<string>): RequestKeys {
+  const { words, categories } = keysOfPage(page, vocabulary)
   return {
-    words: [...words],
-    categories: [...categories],
+    words,
+    categories,
     segments: user ? [...user.segments] : [],
     interests: user ? [...user.interests] : [],
   }

@@ -68,7 +68,7 @@ const memoOf = (c: LiveCampaign): DecideMemo => {
  */
 export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultDecideOptions): (Choice | undefined)[] {
   const seq = ++decideSeq
-  const used: string[] = []
+  const used: LiveAd[] = []
   const feature = input.page.categories[0]?.split('-')[0] ?? input.page.inferred[0]?.category.split('-')[0] ?? ''
   const { page, user, now } = input
   const keys = requestKeys(page, user, input.vocabulary)
@@ -91,9 +91,9 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
     }
     const matched = memo.matched
     if (!matched) return true
-    if (used.length > 0 && used.includes(ad.adId)) return true
+    if (used.length > 0 && used.includes(ad)) return true
     if (!canServe(c, now)) return true
-    if (user && !underCap(c.frequencyCap, user.impressions.get(c.campaignId), now)) return true
+    if (user && !underCap(c.frequencyCap, user.impressions, c.campaignId, now)) return true
     pool.push(ad)
     reasons.push(matched)
     return pool.length < o.maxCandidates
@@ -124,7 +124,7 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
       const chosen = live[pick.index] as number
       const ad = pool[chosen] as LiveAd
       const matched = reasons[chosen] as Reason[]
-      used.push(ad.adId)
+      used.push(ad)
       return {
         ad,
         tier,

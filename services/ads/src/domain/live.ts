@@ -13,6 +13,8 @@ export interface LiveTargeting {
   interests: string[]
   languages: string[]
   countries: string[]
+  /** Which of the above are set (see `targetingDims`), computed by the catalog; absent: derived on use. */
+  dims?: number
 }
 
 /**

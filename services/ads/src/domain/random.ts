@@ -14,30 +14,69 @@ export function normal(rng: Rng): number {
 }
 
 /**
- * Standard normals by the Marsaglia polar method: each accepted pair gives two, the second kept
- * for the next call (no trigonometry, half the logarithms of one-at-a-time Box–Muller).
+ * Draws for a hot loop: standard normals by the Marsaglia polar method (each accepted pair gives
+ * two, the second kept for the next call; no trigonometry, half the logarithms of Box–Muller), and
+ * Gamma draws exactly as `gamma` makes them from those normals, without a closure or a recursion
+ * per draw and with each shape's constants set up once (`gammaSetup`) instead of on every draw.
  */
-export function normalStream(rng: Rng): () => number {
-  let spare = 0
-  let hasSpare = false
-  return () => {
-    if (hasSpare) {
-      hasSpare = false
-      return spare
+export class Draws {
+  private readonly rng: Rng
+  private spare = 0
+  private hasSpare = false
+
+  constructor(rng: Rng) {
+    this.rng = rng
+  }
+
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false
+      return this.spare
     }
     let u = 0
     let v = 0
     let s = 0
     do {
-      u = 2 * rng() - 1
-      v = 2 * rng() - 1
+      u = 2 * this.rng() - 1
+      v = 2 * this.rng() - 1
       s = u * u + v * v
     } while (s >= 1 || s === 0)
     const f = Math.sqrt((-2 * Math.log(s)) / s)
-    spare = v * f
-    hasSpare = true
+    this.spare = v * f
+    this.hasSpare = true
     return u * f
   }
+
+  /** Gamma(shape): `d`, `c` of shape (or of shape + 1 when boosted), `inv` = 1/shape when boosted, else 0. */
+  gamma(d: number, c: number, inv: number): number {
+    let boost = 1
+    if (inv !== 0) {
+      let u = 0
+      while (u === 0) u = this.rng()
+      boost = u ** inv
+    }
+    for (;;) {
+      let x = 0
+      let v = 0
+      do {
+        x = this.normal()
+        v = 1 + c * x
+      } while (v <= 0)
+      v = v * v * v
+      const u = this.rng()
+      if (u < 1 - 0.0331 * x ** 4) return d * v * boost
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * boost
+    }
+  }
+}
+
+/** Sets up Gamma(shape) for `Draws.gamma` into slot i of d, c, inv. */
+export function gammaSetup(shape: number, i: number, d: Float64Array, c: Float64Array, inv: Float64Array): void {
+  const boosted = shape < 1
+  const k = (boosted ? shape + 1 : shape) - 1 / 3
+  d[i] = k
+  c[i] = 1 / Math.sqrt(9 * k)
+  inv[i] = boosted ? 1 / shape : 0
 }
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shapes below 1 use the boost Gamma(a) = Gamma(a+1)·U^(1/a). */

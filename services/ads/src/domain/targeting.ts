@@ -6,34 +6,61 @@ export type TargetingResult = { ok: true; reasons: Reason[] } | { ok: false }
 
 const NO = { ok: false } as const
 
+/** Bits of `targetingDims`. */
+const LANGUAGES = 1
+const COUNTRIES = 2
+const URL = 4
+const KEYWORDS = 8
+const CATEGORIES = 16
+const SEGMENTS = 32
+const INTERESTS = 64
+
+/** The dimensions a targeting sets, one bit each: the match reads only those lists (none for run of site). */
+export function targetingDims(t: LiveTargeting): number {
+  return (
+    (t.languages.length > 0 ? LANGUAGES : 0) |
+    (t.countries.length > 0 ? COUNTRIES : 0) |
+    (t.urlContains.length > 0 ? URL : 0) |
+    (t.keywords.length > 0 ? KEYWORDS : 0) |
+    (t.categories.length > 0 ? CATEGORIES : 0) |
+    (t.segments.length > 0 ? SEGMENTS : 0) |
+    (t.interests.length > 0 ? INTERESTS : 0)
+  )
+}
+
+/** The reasons of every run-of-site match: one shared, never modified, array. */
+const RUN_OF_SITE: TargetingResult = { ok: true, reasons: [{ kind: 'untargeted', value: 'run of site' }] }
+
 /**
  * Whether a campaign's targeting matches: every dimension it sets must match (any of its values);
  * audience dimensions (segments, interests) need a personalized decision, so they never match
- * without `user`. The reasons are what matched, for `why`.
+ * without `user`. The reasons are what matched, for `why` (callers must not modify them).
  */
 export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSignals | undefined): TargetingResult {
+  const dims = t.dims ?? targetingDims(t)
+  if (dims === 0) return RUN_OF_SITE
   const reasons: Reason[] = []
-  if (t.languages.length > 0) {
+  if (dims & LANGUAGES) {
     const lang = page.language
     const hit = lang && t.languages.find((l) => lang === l || lang.startsWith(`${l}-`))
     if (!hit) return NO
     reasons.push({ kind: 'language', value: hit })
   }
-  if (t.countries.length > 0) {
+  if (dims & COUNTRIES) {
     if (!page.country || !t.countries.includes(page.country)) return NO
     reasons.push({ kind: 'country', value: page.country })
   }
-  if (t.urlContains.length > 0) {
+  if (dims & URL) {
     const hit = t.urlContains.find((u) => page.url.includes(u))
     if (!hit) return NO
     reasons.push({ kind: 'url', value: hit })
   }
-  if (t.keywords.length > 0) {
+  if (dims & KEYWORDS) {
     const hit = t.keywords.find((k) => page.keywords.has(k) || page.words.has(k) || page.urlWords.has(k))
     if (!hit) return NO
     reasons.push({ kind: 'keyword', value: hit })
   }
-  if (t.categories.length > 0) {
+  if (dims & CATEGORIES) {
     let found: Reason | undefined
     for (const target of t.categories) {
       const given = page.categories.find((c) => within(c, target))
@@ -50,17 +77,16 @@ export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSi
     if (!found) return NO
     reasons.push(found)
   }
-  if (t.segments.length > 0) {
+  if (dims & SEGMENTS) {
     const hit = user && t.segments.find((s) => user.segments.has(s))
     if (!hit) return NO
     reasons.push({ kind: 'segment', value: hit })
   }
-  if (t.interests.length > 0) {
+  if (dims & INTERESTS) {
     const hit = user && t.interests.find((i) => user.interests.has(i))
     if (!hit) return NO
     reasons.push({ kind: 'interest', value: hit })
   }
-  if (reasons.length === 0) reasons.push({ kind: 'untargeted', value: 'run of site' })
   return { ok: true, reasons }
 }
 
@@ -71,8 +97,15 @@ export function blockedFor(blocked: readonly string[], page: PageContext): boole
 }
 
 /** True while the user saw the campaign fewer than `max` times within the last `windowSeconds`. */
-export function underCap(cap: { max: number; windowSeconds: number } | null, seen: readonly number[] | undefined, now: number): boolean {
-  if (!cap || !seen) return true
+export function underCap(
+  cap: { max: number; windowSeconds: number } | null,
+  impressions: ReadonlyMap<string, readonly number[]>,
+  campaignId: string,
+  now: number,
+): boolean {
+  if (!cap || impressions.size === 0) return true
+  const seen = impressions.get(campaignId)
+  if (!seen) return true
   const since = now - cap.windowSeconds * 1000
   let n = 0
   for (const t of seen) if (t > since) n++

@@ -1,4 +1,4 @@
-import { beta, gamma, NORMAL_APPROX_MIN, normalStream, type Rng } from './random.ts'
+import { beta, Draws, gammaSetup, NORMAL_APPROX_MIN, type Rng } from './random.ts'
 
 /** The cold-start prior: Beta(mean·strength, (1−mean)·strength), i.e. `strength` pseudo-impressions at `mean` CTR. */
 export interface Prior {
@@ -58,22 +58,58 @@ export function sample(rng: Rng, p: BetaParams): number {
  * sampling (and its propensity read as 0). Keeps the hot path short when many ads have data.
  */
 export function contenders(posteriors: readonly BetaParams[], weights: readonly number[]): number[] {
-  const lo: number[] = []
-  const hi: number[] = []
+  const n = posteriors.length
+  const hi = scratch(n).hi
   let maxLo = -1
-  for (let i = 0; i < posteriors.length; i++) {
+  for (let i = 0; i < n; i++) {
     const p = posteriors[i] as BetaParams
-    const n = p.a + p.b
-    const m = p.a / n
-    const sd = Math.sqrt((m * (1 - m)) / (n + 1))
+    const total = p.a + p.b
+    const m = p.a / total
+    const sd = Math.sqrt((m * (1 - m)) / (total + 1))
     const w = weights[i] as number
-    lo.push(w * (m - 3 * sd))
-    hi.push(w * (m + 3 * sd))
+    hi[i] = w * (m + 3 * sd)
     if (w * (m - 3 * sd) > maxLo) maxLo = w * (m - 3 * sd)
   }
   const out: number[] = []
-  for (let i = 0; i < posteriors.length; i++) if ((hi[i] as number) >= maxLo) out.push(i)
+  for (let i = 0; i < n; i++) if ((hi[i] as number) >= maxLo) out.push(i)
   return out
+}
+
+/** Per-candidate sampler set-up of one call, reused across calls (decisions run one at a time). */
+interface Scratch {
+  hi: Float64Array
+  /** Normal approximation: mean and sd (sd < 0: the exact Gamma ratio instead). */
+  mu: Float64Array
+  sd: Float64Array
+  /** Marsaglia–Tsang constants of Gamma(a) and Gamma(b); `inv` is 1/shape when it is boosted (shape < 1), else 0. */
+  da: Float64Array
+  ca: Float64Array
+  inva: Float64Array
+  db: Float64Array
+  cb: Float64Array
+  invb: Float64Array
+  w: Float64Array
+}
+
+let shared: Scratch | undefined
+
+function scratch(n: number): Scratch {
+  if (!shared || shared.mu.length < n) {
+    const size = Math.max(32, n)
+    shared = {
+      hi: new Float64Array(size),
+      mu: new Float64Array(size),
+      sd: new Float64Array(size),
+      da: new Float64Array(size),
+      ca: new Float64Array(size),
+      inva: new Float64Array(size),
+      db: new Float64Array(size),
+      cb: new Float64Array(size),
+      invb: new Float64Array(size),
+      w: new Float64Array(size),
+    }
+  }
+  return shared
 }
 
 /**
@@ -90,38 +126,37 @@ export function thompsonChoose(
   draws: number,
 ): { index: number; propensity: number; ctr: number } {
   const n = posteriors.length
-  const gauss = normalStream(rng)
-  const mu: number[] = []
-  const sd: number[] = []
-  for (const p of posteriors) {
+  const g = new Draws(rng)
+  const { mu, sd, da, ca, inva, db, cb, invb, w } = scratch(n)
+  for (let i = 0; i < n; i++) {
+    const p = posteriors[i] as BetaParams
+    w[i] = weights[i] as number
     if (p.a >= NORMAL_APPROX_MIN && p.b >= NORMAL_APPROX_MIN) {
       const total = p.a + p.b
       const m = p.a / total
-      mu.push(m)
-      sd.push(Math.sqrt((m * (1 - m)) / (total + 1)))
+      mu[i] = m
+      sd[i] = Math.sqrt((m * (1 - m)) / (total + 1))
     } else {
-      mu.push(0)
-      sd.push(-1)
+      sd[i] = -1
+      gammaSetup(p.a, i, da, ca, inva)
+      gammaSetup(p.b, i, db, cb, invb)
     }
   }
-  const draw = (i: number): number => {
-    const s = sd[i] as number
-    if (s >= 0) {
-      const x = (mu[i] as number) + s * gauss()
-      return Math.min(1, Math.max(0, x))
-    }
-    const p = posteriors[i] as BetaParams
-    const x = gamma(rng, p.a, gauss)
-    return x / (x + gamma(rng, p.b, gauss))
-  }
-  let best = -1
   let bestCtr = 0
-  const pick = () => {
-    best = -1
+  const pick = (): number => {
+    let best = -1
     let bestValue = -1
     for (let i = 0; i < n; i++) {
-      const theta = draw(i)
-      const v = (weights[i] as number) * theta
+      const s = sd[i] as number
+      let theta: number
+      if (s >= 0) {
+        const x = (mu[i] as number) + s * g.normal()
+        theta = Math.min(1, Math.max(0, x))
+      } else {
+        const x = g.gamma(da[i] as number, ca[i] as number, inva[i] as number)
+        theta = x / (x + g.gamma(db[i] as number, cb[i] as number, invb[i] as number))
+      }
+      const v = (w[i] as number) * theta
       if (v > bestValue) {
         bestValue = v
         best = i

@@ -3,17 +3,23 @@ import { errors, pooledRandomBytes16 } from '@attune/kit'
 import { v7 as uuidv7 } from 'uuid'
 import type { AdsConfig } from '../config.ts'
 import { decide, defaultDecideOptions } from '../domain/decide.ts'
-import { pageContext } from '../domain/page.ts'
-import type { DecisionResponse } from '../schemas/decisions.ts'
 import type { Serving } from '../serving/serving.ts'
 import type { LoggedDecision } from '../store/decisions-store.ts'
-import { trackingLinks } from '../tracking/links.ts'
+import { signClaims } from '../tracking/token.ts'
+import type { PlacedAd } from './decision-json.ts'
+
+/** What `POST /v1/decisions` answers; a placement without an ad is its id alone. */
+export interface Decided {
+  requestId: string
+  personalized: boolean
+  placements: (PlacedAd | string)[]
+}
 
 /**
  * Answers `POST /v1/decisions` from memory: the live catalog, the cached user, the domain's
  * choice; the decisions are logged behind. Unknown placements are a 400 naming the entry.
  */
-export async function makeDecision(serving: Serving, config: AdsConfig, body: AdDecisionRequest, now: Date): Promise<DecisionResponse> {
+export async function makeDecision(serving: Serving, config: AdsConfig, body: AdDecisionRequest, now: Date): Promise<Decided> {
   const catalog = await serving.live()
   const asks = body.placements.map((p, i) => {
     const known = serving.placements.get(p.placementId)
@@ -21,7 +27,7 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
     return { placementId: p.placementId, format: known.format }
   })
   const user = await serving.user(body.userKey)
-  const page = pageContext(body.context)
+  const page = serving.pages.get(body.context)
   const at = now.getTime()
   const choices = decide(
     { placements: asks, adsFor: (f) => catalog.adsFor(f), vocabulary: catalog.vocabulary, page, user: user.signals, now: at },
@@ -34,11 +40,12 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
   const requestId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
   const userId = user.personalized ? (body.userKey ?? null) : null
   const rows: LoggedDecision[] = []
-  const placements: DecisionResponse['placements'] = []
-  for (const [i, choice] of choices.entries()) {
+  const placements: (PlacedAd | string)[] = []
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i]
     const placementId = (asks[i] as { placementId: string }).placementId
     if (!choice) {
-      placements.push({ placementId, decision: null })
+      placements.push(placementId)
       continue
     }
     const decisionId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
@@ -60,7 +67,7 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       copySegmentId: choice.copy?.segmentId ?? null,
       createdAt: at,
     })
-    const links = trackingLinks(config.ADS_PUBLIC_URL, config.ADS_SIGNING_SECRET, {
+    const token = signClaims(config.ADS_SIGNING_SECRET, {
       d: decisionId,
       a: choice.ad.adId,
       c: c.campaignId,
@@ -70,23 +77,7 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       f: choice.feature,
       t: at,
     })
-    placements.push({
-      placementId,
-      decision: {
-        decisionId,
-        ad: {
-          adId: choice.ad.adId,
-          campaignId: c.campaignId,
-          advertiserId: c.advertiserId,
-          title: choice.ad.title,
-          body: choice.copy?.text ?? choice.ad.body,
-          imageUrl: choice.ad.imageUrl,
-          format: choice.ad.format,
-        },
-        ...links,
-        personalized: user.personalized,
-      },
-    })
+    placements.push({ placementId, decisionId, ad: choice.ad, copyText: choice.copy?.text, token })
   }
   serving.decisions.record(rows)
   return { requestId, personalized: user.personalized, placements }

@@ -3,12 +3,14 @@ import { errors, problemResponses, ref, type ServiceApp, type ServiceContext } f
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
 import { explain } from '../domain/why.ts'
+import { DecisionJson } from '../flows/decision-json.ts'
 import { makeDecision } from '../flows/make-decision.ts'
 import { DecisionParams, DecisionResponse, Why } from '../schemas/decisions.ts'
 import type { Serving } from '../serving/serving.ts'
 import { copyAudience } from '../store/copy-variants-store.ts'
 
 export function decisionRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsConfig>, serving: Serving) {
+  const json = new DecisionJson(ctx.config.ADS_PUBLIC_URL)
   app.post(
     '/v1/decisions',
     {
@@ -23,7 +25,12 @@ export function decisionRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsCo
         response: { 200: ref(DecisionResponse), ...problemResponses },
       },
     },
-    async (request) => makeDecision(serving, ctx.config, request.body, ctx.clock()),
+    async (request, reply) => {
+      const d = await makeDecision(serving, ctx.config, request.body, ctx.clock())
+      // A DecisionResponse already serialized (see DecisionJson): Fastify sends a string as it is.
+      const body = json.write(d.requestId, d.personalized, d.placements) as unknown as DecisionResponse
+      return reply.type('application/json; charset=utf-8').send(body)
+    },
   )
   app.get(
     '/v1/decisions/:decisionId/why',

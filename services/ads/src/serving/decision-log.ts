@@ -2,43 +2,64 @@ import { WriteBehindLog } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { AdsDb } from '../db.ts'
-import { type DecisionView, findDecision, type LoggedDecision, recordDecisions } from '../store/decisions-store.ts'
+import { type DecisionView, decisionInRows, decisionRow, findDecision, type LoggedDecision, recordDecisions } from '../store/decisions-store.ts'
 import { RecentDecisions } from './recent-decisions.ts'
+
+/** The decisions of one request for one user, serialized once (texts of `decisionRow` joined by commas). */
+interface Logged {
+  firstId: string
+  userId: string | null
+  rows: string
+}
 
 /**
  * Records decisions (for `why` and off-policy evaluation) without a write per request (the kit's
- * WriteBehindLog); recent ones are answered from memory. A crash loses at most the last
- * interval's rows: their `why` then answers 404, their tracking still counts (tracking links
- * carry what they need).
+ * WriteBehindLog, one entry per request rather than per decision); recent ones are answered from
+ * memory. A crash loses at most the last interval's rows: their `why` then answers 404, their
+ * tracking still counts (tracking links carry what they need).
  */
 export class DecisionLog {
-  private readonly log: WriteBehindLog<LoggedDecision>
-  private readonly recent: RecentDecisions
+  private readonly log: WriteBehindLog<Logged>
+  private readonly recent: RecentDecisions<Logged>
   private readonly db: Kysely<AdsDb>
 
+  /** `maxBuffered` counts requests (record calls), `recentMax` decisions. */
   constructor(db: Kysely<AdsDb>, o: { flushMs: number; maxBuffered: number; recentMax: number; log?: Logger }) {
     this.db = db
     this.recent = new RecentDecisions(Math.ceil(o.recentMax / 2))
-    this.log = new WriteBehindLog<LoggedDecision>({
+    this.log = new WriteBehindLog<Logged>({
       ...o,
       // Kept here instead (RecentDecisions): evicting the oldest of one big Map on every record
       // made each eviction walk the holes earlier deletions left at its front.
       recentMax: 0,
-      write: (rows) => recordDecisions(db, rows),
-      idOf: (r) => r.decisionId,
-      userOf: (r) => r.userId,
+      write: (entries) =>
+        recordDecisions(
+          db,
+          entries.map((e) => e.rows),
+        ),
+      idOf: (e) => e.firstId,
+      userOf: (e) => e.userId,
       what: 'decisions',
     })
   }
 
-  record(rows: LoggedDecision[]): void {
-    this.log.record(rows)
-    for (const r of rows) this.recent.add(r)
+  /** The decisions of one request. */
+  record(rows: readonly LoggedDecision[]): void {
+    if (rows.length === 0) return
+    const userId = (rows[0] as LoggedDecision).userId
+    if (rows.every((r) => r.userId === userId)) this.keep(rows, userId)
+    else for (const r of rows) this.keep([r], r.userId)
+  }
+
+  private keep(rows: readonly LoggedDecision[], userId: string | null): void {
+    const entry: Logged = { firstId: (rows[0] as LoggedDecision).decisionId, userId, rows: rows.map(decisionRow).join(',') }
+    this.log.record([entry])
+    for (const r of rows) this.recent.add(r.decisionId, entry)
   }
 
   async find(decisionId: string): Promise<DecisionView | undefined> {
     const mine = this.recent.get(decisionId)
-    if (mine) return { ...mine, createdAt: new Date(mine.createdAt) }
+    if (mine) return decisionInRows(mine.rows, decisionId)
     return findDecision(this.db, decisionId)
   }
 

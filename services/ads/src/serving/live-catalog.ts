@@ -2,6 +2,7 @@ import type { Tier } from '../db.ts'
 import { type AdsByTier, indexByTier } from '../domain/ad-index.ts'
 import type { LiveAd, LiveCampaign, LiveCopy, LiveTargeting } from '../domain/live.ts'
 import { tierOrder } from '../domain/live.ts'
+import { targetingDims } from '../domain/targeting.ts'
 import { adPosterior, type Counts, optimistic, type Prior } from '../domain/thompson.ts'
 import { bidWeight } from '../domain/value.ts'
 import type { CatalogChanges, CatalogRows } from '../store/catalog-store.ts'
@@ -9,7 +10,7 @@ import type { CatalogChanges, CatalogRows } from '../store/catalog-store.ts'
 const lower = (xs: readonly string[] | undefined) => (xs ?? []).map((x) => x.toLowerCase())
 
 function liveTargeting(t: Record<string, string[] | undefined>): LiveTargeting {
-  return {
+  const live: LiveTargeting = {
     keywords: lower(t.keywords),
     urlContains: lower(t.urlContains),
     categories: t.categories ?? [],
@@ -17,7 +18,10 @@ function liveTargeting(t: Record<string, string[] | undefined>): LiveTargeting {
     interests: lower(t.interests),
     languages: lower(t.languages),
     countries: (t.countries ?? []).map((c) => c.toUpperCase()),
+    dims: 0,
   }
+  live.dims = targetingDims(live)
+  return live
 }
 
 /** An immutable-by-shape index of what can serve, built from catalog rows: ads by format and tier, best optimistic value first. */

@@ -10,6 +10,7 @@ import { listPlacements } from '../store/placements-store.ts'
 import { loadUser } from '../store/users-store.ts'
 import { DecisionLog } from './decision-log.ts'
 import { LiveCatalog } from './live-catalog.ts'
+import { PageCache } from './page-cache.ts'
 import { type CachedUser, UserCache } from './user-cache.ts'
 
 /** Changes are read again this far back: a transaction stamps rows when it starts and may commit later. */
@@ -27,12 +28,13 @@ export interface UserView {
 /**
  * The in-memory side of serving, so a warm decision reads nothing from the database: the live
  * catalog (reloaded every ADS_REFRESH_MS and after this replica's changes), the placements, the
- * users decided for recently, and the decision log written behind.
+ * users decided for recently, the pages seen recently, and the decision log written behind.
  */
 export class Serving {
   catalog: LiveCatalog | undefined
   placements = new Map<string, { format: string }>()
   readonly users = new UserCache(100_000, 300_000)
+  readonly pages = new PageCache({ maxEntries: 20_000, maxChars: 4_000_000 })
   /** Consent, preference and segment events about users that this service's consumers have yet to apply. */
   readonly awaited: AwaitedEvents<AdsDb>
   readonly decisions: DecisionLog
@@ -44,7 +46,7 @@ export class Serving {
   constructor(ctx: ServiceContext<AdsDb, AdsConfig>) {
     this.ctx = ctx
     this.rng = seededRng(ctx.config.ADS_RANDOM_SEED ?? randomInt(2 ** 31))
-    this.decisions = new DecisionLog(ctx.db, { flushMs: 200, maxBuffered: 1000, recentMax: 50_000, log: ctx.log })
+    this.decisions = new DecisionLog(ctx.db, { flushMs: 200, maxBuffered: 500, recentMax: 50_000, log: ctx.log })
     this.awaited = new AwaitedEvents(ctx.db)
   }
 

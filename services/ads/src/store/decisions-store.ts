@@ -6,34 +6,80 @@ export type LoggedDecision = Omit<DecisionsTable, 'reasons' | 'createdAt'> & { r
 
 export type DecisionView = Selectable<DecisionsTable>
 
+/** A decision as the JSON array `recordDecisions` expands in SQL, in its column order. */
+type DecisionRow = [
+  decisionId: string,
+  requestId: string,
+  placementId: string,
+  adId: string,
+  campaignId: string,
+  userId: string | null,
+  personalized: boolean,
+  tier: LoggedDecision['tier'],
+  value: number,
+  propensity: number,
+  feature: string,
+  reasons: Reason[],
+  copyVariantId: string | null,
+  copySegmentId: string | null,
+  createdAt: number,
+]
+
+/** A decision as the JSON text `recordDecisions` takes: serialized once, when it is logged. */
+export function decisionRow(r: LoggedDecision): string {
+  const row: DecisionRow = [
+    r.decisionId,
+    r.requestId,
+    r.placementId,
+    r.adId,
+    r.campaignId,
+    r.userId,
+    r.personalized,
+    r.tier,
+    r.value,
+    r.propensity,
+    r.feature,
+    r.reasons,
+    r.copyVariantId,
+    r.copySegmentId,
+    r.createdAt,
+  ]
+  return JSON.stringify(row)
+}
+
+/** The decision `decisionId` among texts of `decisionRow` joined by commas, as the table would give it back. */
+export function decisionInRows(rows: string, decisionId: string): DecisionView | undefined {
+  const row = (JSON.parse(`[${rows}]`) as DecisionRow[]).find((r) => r[0] === decisionId)
+  if (!row) return undefined
+  const [, requestId, placementId, adId, campaignId, userId, personalized, tier, value, propensity, feature, reasons, copyVariantId, copySegmentId, at] = row
+  return {
+    decisionId,
+    requestId,
+    placementId,
+    adId,
+    campaignId,
+    userId,
+    personalized,
+    tier,
+    value,
+    propensity,
+    feature,
+    reasons,
+    copyVariantId,
+    copySegmentId,
+    createdAt: new Date(at),
+  }
+}
+
 /**
- * Writes decisions in one statement per 5000, as one JSON parameter of positional rows expanded
- * in SQL: one native JSON.stringify on the serving thread instead of a query compiled per row or
- * a text array escaped in JS per column.
+ * Writes decisions (texts of `decisionRow`) in one statement per 5000, as one JSON parameter of
+ * positional rows expanded in SQL: no query compiled per row or text array escaped in JS per
+ * column; each row is serialized once, when logged, so what is kept until written (and for
+ * `why`) is flat strings, not object graphs the garbage collector must trace and copy.
  */
-export async function recordDecisions(db: Kysely<AdsDb>, rows: readonly LoggedDecision[]) {
+export async function recordDecisions(db: Kysely<AdsDb>, rows: readonly string[]) {
   for (let i = 0; i < rows.length; i += 5000) {
-    const batch = JSON.stringify(
-      rows
-        .slice(i, i + 5000)
-        .map((r) => [
-          r.decisionId,
-          r.requestId,
-          r.placementId,
-          r.adId,
-          r.campaignId,
-          r.userId,
-          r.personalized,
-          r.tier,
-          r.value,
-          r.propensity,
-          r.feature,
-          r.reasons,
-          r.copyVariantId,
-          r.copySegmentId,
-          r.createdAt,
-        ]),
-    )
+    const batch = `[${rows.slice(i, i + 5000).join(',')}]`
     await db
       .insertInto('decisions')
       .columns([

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
+import { HmacSha256 } from './hmac.ts'
 
 /** What a tracking link carries, so tracking needs no decision-log read (that log is written behind). */
 export interface TrackingClaims {
@@ -18,8 +19,12 @@ export interface TrackingClaims {
   t: number
 }
 
+/** The last secret's HMAC (every replica signs with one secret; tests may use others). */
+let last: { secret: string; hmac: HmacSha256 } | undefined
+
 function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url').slice(0, 32)
+  if (last?.secret !== secret) last = { secret, hmac: new HmacSha256(secret) }
+  return last.hmac.base64url(body).slice(0, 32)
 }
 
 /** `<base64url(json)>.<HMAC-SHA256, base64url, 192 bits>` */
