@@ -1,5 +1,4 @@
-import { errors, pooledRandomBytes16 } from '@attune/kit'
-import { v7 as uuidv7 } from 'uuid'
+import { errors, timeOrderedId } from '@attune/kit'
 import type { StoredVariant } from '../db.ts'
 import { findBanned, redactBanned } from '../domain/banned-words.ts'
 import { flaggedCategories } from '../domain/moderation.ts'
@@ -103,8 +102,8 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
   if (variants.some((v) => v.flagged)) reasons.push('flagged')
 
   const now = ctx.clock()
-  const generationId = uuidv7({ random: pooledRandomBytes16() })
-  const reviewId = reasons.length > 0 ? uuidv7() : undefined
+  const generationId = timeOrderedId()
+  const reviewId = reasons.length > 0 ? timeOrderedId() : undefined
   const why = {
     template: { id: template.id, version: template.version },
     voice: voice ? { voiceId: voice.voiceId, name: voice.name, version: voice.version } : null,

@@ -8,7 +8,21 @@ import type { GenerationWrite } from '../store/record-generation.ts'
 import { recordReturned, type SpendRow } from '../store/record-returned.ts'
 import type { SpendLedger } from './spend-ledger.ts'
 
-type Row = { kind: 'generation'; generation: GenerationWrite['generation']; cache: CacheEntry[] } | { kind: 'spend'; id: string; spend: SpendRow }
+type Generation = GenerationWrite['generation']
+
+/**
+ * A returned output as its JSON text: one string instead of some fifty objects, for each of the
+ * thousands of rows kept for reading back, so the young-generation collections that copy them
+ * (and then promote them) have one object each to move; and the flush sends the text as is.
+ */
+type Row =
+  | { kind: 'generation'; generationId: string; userId: string | null; json: string; cache: CacheEntry[] }
+  | { kind: 'spend'; id: string; spend: SpendRow }
+
+function parseGeneration(json: string): Generation {
+  const g = JSON.parse(json) as Omit<Generation, 'createdAt'> & { createdAt: string }
+  return { ...g, createdAt: new Date(g.createdAt) }
+}
 
 const tokensOf = (s: SpendRow) => s.usage.promptTokens + s.usage.completionTokens
 
@@ -32,8 +46,8 @@ export class OutputLog {
     this.log = new WriteBehindLog<Row>({
       ...o,
       write: (rows) => this.write(rows),
-      idOf: (r) => (r.kind === 'generation' ? r.generation.generationId : r.id),
-      userOf: (r) => (r.kind === 'generation' ? r.generation.userId : null),
+      idOf: (r) => (r.kind === 'generation' ? r.generationId : r.id),
+      userOf: (r) => (r.kind === 'generation' ? r.userId : null),
       what: 'returned generations',
     })
   }
@@ -51,15 +65,15 @@ export class OutputLog {
     while (this.unwrittenCache.size > 10_000) this.unwrittenCache.delete(this.unwrittenCache.keys().next().value as string)
     // The spend is a row of its own: erasing the user drops the output, not the key's usage.
     this.log.record([
-      { kind: 'generation', generation: g, cache: w.cache },
+      { kind: 'generation', generationId: g.generationId, userId: g.userId, json: JSON.stringify(g), cache: w.cache },
       { kind: 'spend', id: `spend:${g.generationId}`, spend: w.spend },
     ])
   }
 
   /** An output this replica returned recently, written or not. */
-  recent(generationId: string): GenerationWrite['generation'] | undefined {
+  recent(generationId: string): Generation | undefined {
     const r = this.log.recent(generationId)
-    return r?.kind === 'generation' ? r.generation : undefined
+    return r?.kind === 'generation' ? parseGeneration(r.json) : undefined
   }
 
   /** A prompt-cache entry recorded here and not written yet. */
@@ -93,7 +107,7 @@ export class OutputLog {
   private async write(rows: Row[]): Promise<void> {
     const generations = rows.flatMap((r) => (r.kind === 'generation' ? [r] : []))
     const spend = rows.flatMap((r) => (r.kind === 'spend' ? [r.spend] : []))
-    await recordReturned(this.db, { generations: generations.map((r) => r.generation), cache: generations.flatMap((r) => r.cache), spend })
+    await recordReturned(this.db, { generations: generations.map((r) => r.json), cache: generations.flatMap((r) => r.cache), spend })
     for (const s of spend) this.spend.written(s.apiKeyName, s.day, tokensOf(s), true)
     for (const r of generations) for (const c of r.cache) if (this.unwrittenCache.get(c.cacheKey) === c) this.unwrittenCache.delete(c.cacheKey)
   }

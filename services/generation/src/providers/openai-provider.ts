@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
 import { ModerationCategories, type ModerationVerdict } from '../domain/moderation.ts'
 import { estimateTokens, type Usage } from '../domain/usage.ts'
+import { keepAliveFetch } from './keep-alive-fetch.ts'
 import type { Completion, CompletionRequest, Provider, StreamPart } from './provider.ts'
 import { ProviderError, toProviderError } from './provider-error.ts'
 
@@ -27,7 +28,14 @@ function estimate(req: Pick<CompletionRequest, 'messages'>, texts: string[]): Us
 
 /** The `openai` SDK against an OpenAI-compatible endpoint: timeouts, retries, streaming, JSON output, usage. */
 export function openAiProvider(o: OpenAiProviderOptions): Provider {
-  const client = new OpenAI({ apiKey: o.apiKey, timeout: o.timeoutMs, maxRetries: o.maxRetries, ...(o.baseURL ? { baseURL: o.baseURL } : {}) })
+  // One client, and so one keep-alive connection pool, for every request of this provider.
+  const client = new OpenAI({
+    apiKey: o.apiKey,
+    timeout: o.timeoutMs,
+    maxRetries: o.maxRetries,
+    fetch: keepAliveFetch(),
+    ...(o.baseURL ? { baseURL: o.baseURL } : {}),
+  })
   const moderationModel = o.moderationModel
   const provider: Provider = {
     name: 'openai',

@@ -1,8 +1,7 @@
 import { type Kysely, type QueryCreator, sql } from 'kysely'
-import type { GenerationDb, StoredVariant } from '../db.ts'
+import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
 import type { CacheEntry } from '../gateway/llm-gateway.ts'
-import type { NewGeneration } from './generations-store.ts'
 import { addToExistingUsage, usageShard } from './usage-store.ts'
 
 export interface SpendRow {
@@ -13,12 +12,43 @@ export interface SpendRow {
 }
 
 export interface ReturnedBatch {
-  generations: (NewGeneration & { variants: StoredVariant[] })[]
+  /** Each a generation row as JSON (`JSON.stringify` of a NewGeneration: camelCase keys, dates as ISO strings). */
+  generations: string[]
   cache: CacheEntry[]
   spend: SpendRow[]
 }
 
 type Q = QueryCreator<GenerationDb>
+
+// Each table's rows arrive as ONE jsonb parameter, unpacked by Postgres (jsonb_to_recordset): the
+// statement is the same few nodes whatever the batch size, so building and sending it costs the
+// event loop a string join, not a query tree of rows × columns for Kysely to build, transform
+// and compile (≈1.4 ms a 100 ms batch, in the middle of requests). The record's keys are the
+// objects' own (camelCase), in the order of the insert's columns.
+const generationRecord = sql`r("generationId" uuid, "apiKeyName" text, "userId" text, "use" text, "voiceId" uuid, "voiceVersion" integer,
+  "templateId" text, "templateVersion" integer, "provider" text, "model" text, "cached" boolean, "promptTokens" integer,
+  "completionTokens" integer, "variants" jsonb, "why" jsonb, "createdAt" timestamptz)`
+const spendRecord = sql`r("apiKeyName" text, "day" date, "shard" smallint, "requests" integer, "promptTokens" bigint, "completionTokens" bigint)`
+const cacheRecord = sql`r("cacheKey" text, "userId" text, "provider" text, "model" text, "texts" jsonb, "promptTokens" integer,
+  "completionTokens" integer, "expiresAt" timestamptz)`
+const rowsOf = (json: string, record: ReturnType<typeof sql>) => sql`select * from jsonb_to_recordset(${json}::jsonb) as ${record}`
+
+/** One row per key and day (a statement may not update the same usage row twice). */
+function spendPerDay(spend: SpendRow[]) {
+  const out = new Map<string, { apiKeyName: string; day: string; shard: number; requests: number; promptTokens: number; completionTokens: number }>()
+  for (const s of spend) {
+    const k = `${s.apiKeyName}\0${s.day}`
+    const sum = out.get(k)
+    if (sum) {
+      sum.requests += s.requests
+      sum.promptTokens += s.usage.promptTokens
+      sum.completionTokens += s.usage.completionTokens
+    } else {
+      out.set(k, { apiKeyName: s.apiKeyName, day: s.day, shard: usageShard(), requests: s.requests, ...s.usage })
+    }
+  }
+  return [...out.values()]
+}
 
 /**
  * Writes a batch of outputs that were returned straight to their callers (no review), their cache
@@ -27,64 +57,61 @@ type Q = QueryCreator<GenerationDb>
  * its spend would then count twice, which errs on the side of the budget.
  */
 export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch): Promise<void> {
-  const spend = new Map<string, SpendRow>()
-  for (const s of b.spend) {
-    const k = `${s.apiKeyName}\0${s.day}`
-    const sum = spend.get(k)
-    spend.set(
-      k,
-      sum
-        ? {
-            ...sum,
-            requests: sum.requests + s.requests,
-            usage: { promptTokens: sum.usage.promptTokens + s.usage.promptTokens, completionTokens: sum.usage.completionTokens + s.usage.completionTokens },
-          }
-        : s,
-    )
-  }
+  const spend = spendPerDay(b.spend)
   const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()]
+  if (b.generations.length + spend.length + cache.length === 0) return
   let q = db as unknown as Q
   if (b.generations.length > 0) {
     q = q.with('generation', (qc) =>
       qc
         .insertInto('generations')
-        .values(b.generations.map((g) => ({ ...g, variants: JSON.stringify(g.variants), why: JSON.stringify(g.why) })))
+        .columns([
+          'generationId',
+          'apiKeyName',
+          'userId',
+          'use',
+          'voiceId',
+          'voiceVersion',
+          'templateId',
+          'templateVersion',
+          'provider',
+          'model',
+          'cached',
+          'promptTokens',
+          'completionTokens',
+          'variants',
+          'why',
+          'createdAt',
+        ])
+        .expression(rowsOf(`[${b.generations.join(',')}]`, generationRecord))
         .onConflict((oc) => oc.column('generationId').doNothing()),
     ) as unknown as Q
   }
-  if (spend.size > 0) {
+  if (spend.length > 0) {
     q = q.with('spend', (qc) =>
       qc
         .insertInto('tokenUsage')
-        .values(
-          [...spend.values()].map((s) => ({
-            apiKeyName: s.apiKeyName,
-            day: s.day,
-            shard: usageShard(),
-            requests: s.requests,
-            promptTokens: s.usage.promptTokens,
-            completionTokens: s.usage.completionTokens,
-          })),
-        )
+        .columns(['apiKeyName', 'day', 'shard', 'requests', 'promptTokens', 'completionTokens'])
+        .expression(rowsOf(JSON.stringify(spend), spendRecord))
         .onConflict(addToExistingUsage),
     ) as unknown as Q
   }
   if (cache.length > 0) {
+    const rows = cache.map((c) => ({
+      cacheKey: c.cacheKey,
+      userId: c.userId,
+      provider: c.completion.provider,
+      model: c.completion.model,
+      texts: c.completion.texts,
+      promptTokens: c.completion.usage.promptTokens,
+      completionTokens: c.completion.usage.completionTokens,
+      expiresAt: c.expiresAt,
+    }))
     q = q.with('cache', (qc) =>
       qc
         .insertInto('promptCache')
-        .values(
-          cache.map((c) => ({
-            cacheKey: c.cacheKey,
-            userId: c.userId,
-            provider: c.completion.provider,
-            model: c.completion.model,
-            texts: JSON.stringify(c.completion.texts),
-            promptTokens: c.completion.usage.promptTokens,
-            completionTokens: c.completion.usage.completionTokens,
-            expiresAt: c.expiresAt,
-          })),
-        )
+        .columns(['cacheKey', 'userId', 'provider', 'model', 'texts', 'promptTokens', 'completionTokens', 'expiresAt'])
+        .expression(rowsOf(JSON.stringify(rows), cacheRecord))
         .onConflict((oc) =>
           oc.column('cacheKey').doUpdateSet((eb) => ({
             texts: eb.ref('excluded.texts'),
@@ -96,7 +123,6 @@ export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch)
         ),
     ) as unknown as Q
   }
-  if (b.generations.length + spend.size + cache.length === 0) return
   // Postgres runs every data-modifying CTE, whether the statement reads it or not.
   await q.selectNoFrom(sql<number>`1`.as('done')).execute()
 }
