@@ -11,7 +11,8 @@ export const Uuid = Type.String({
 export const ExternalId = Type.String({
   minLength: 1,
   maxLength: 128,
-  pattern: '^[^\\s]+$',
+  // No NUL and no unpaired UTF-16 surrogate either: Postgres text and jsonb cannot hold them.
+  pattern: '^[^\\s\\u0000\\ud800-\\udfff]+$',
   description: 'Identifier chosen by the caller: 1-128 characters, no whitespace',
   examples: ['user-42'],
 })

@@ -73,12 +73,17 @@ t.test('query validation names the field and where it is', async (t) => {
   t.same((await app.inject({ url: '/v1/read?limit=3', headers: asSite })).json(), { limit: 3 }, 'query strings coerce')
 })
 
-t.test('JSON bodies: U+0000 (which Postgres cannot store) is refused by field; prototype poisoning too', async (t) => {
+t.test('JSON bodies: U+0000 and unpaired surrogates (which Postgres cannot store) are refused by field; prototype poisoning too', async (t) => {
   const post = (payload: string) => app.inject({ method: 'POST', url: '/v1/echo', headers: { ...asAdmin, 'content-type': 'application/json' }, payload })
   const nul = await post('{"notes":[{"a":"fine"},{"b":"x\\u0000y"}]}')
   t.equal(nul.statusCode, 400)
   t.match(nul.headers['content-type'], /application\/problem\+json/)
-  t.same(nul.json().errors, [{ field: '/notes/1/b', in: 'body', message: 'must not contain the NUL character (U+0000)' }])
+  t.same(nul.json().errors, [{ field: '/notes/1/b', in: 'body', message: 'must not contain the NUL character (U+0000) or an unpaired surrogate' }])
+  const lone = await post('{"notes":[{"a":"ok \\ud83d\\ude00"},{"b":"half \\ud83d"}]}')
+  t.equal(lone.statusCode, 400, 'a lone surrogate is refused')
+  t.equal(lone.json().errors[0].field, '/notes/1/b', 'the emoji (a surrogate pair) before it is fine')
+  const pair = await post('{"notes":[{"a":"\\uD83D\\uDE00"}]}')
+  t.equal(pair.statusCode, 200, 'an escaped surrogate pair is ordinary text')
   const key = await post('{"notes":[{"k\\u0000":"v"}]}')
   t.equal(key.json().errors[0].field, '/notes/0/k\u0000')
   const escapedBackslash = await post('{"notes":[{"a":"\\\\u0000"}]}')

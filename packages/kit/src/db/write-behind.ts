@@ -5,7 +5,7 @@ export interface WriteBehindOptions<T> {
   flushMs: number
   /** A buffer this full is written at once. */
   maxBuffered: number
-  /** Recent rows kept for reading back without a query: the last recentMax / 2 at least, recentMax at most. */
+  /** Recent rows kept for reading back without a query: the last recentMax at least, twice that at most. */
   recentMax: number
   /** Writes a batch in one statement (it must tolerate a row written twice, e.g. ON CONFLICT DO NOTHING). */
   write(rows: T[]): Promise<void>
@@ -45,7 +45,7 @@ export class WriteBehindLog<T> {
       this.buffer.push(row)
       if (this.o.recentMax <= 0) continue
       this.recentRows.set(this.o.idOf(row), row)
-      if (this.recentRows.size >= Math.ceil(this.o.recentMax / 2)) {
+      if (this.recentRows.size >= this.o.recentMax) {
         this.olderRows = this.recentRows
         this.recentRows = new Map()
       }

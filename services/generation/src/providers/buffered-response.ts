@@ -35,11 +35,15 @@ export class BufferedResponse implements Response {
     if (this.bytes_ === null) return null
     if (!this.stream) {
       const bytes = this.bytes_
+      // Used up when read (pull), not when merely looked at: the SDK reads `body` to link signals.
       this.stream = new ReadableStream<Uint8Array>({
-        start: (controller) => {
+        pull: (controller) => {
           this.used = true
           if (bytes.byteLength > 0) controller.enqueue(new Uint8Array(bytes))
           controller.close()
+        },
+        cancel: () => {
+          this.used = true
         },
       })
     }

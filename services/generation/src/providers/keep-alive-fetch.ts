@@ -62,6 +62,8 @@ export function keepAliveFetch(): Fetch {
     })
     if (body != null) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    // A streamed completion stays a stream whatever content type the server gives it.
+    const streamed = typeof body === 'string' ? /"stream"\s*:\s*true/.test(body) : false
     return new Promise<Response>((resolve, reject) => {
       const req = send(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] })
       const onAbort = () => req.destroy(signal ? (abortError(signal) as Error) : undefined)
@@ -79,8 +81,14 @@ export function keepAliveFetch(): Fetch {
           res.once('end', done)
           return resolve(new BufferedResponse(null, meta))
         }
+        if (status >= 300 && status < 400 && res.headers.location) {
+          // Redirects are rare for an API base URL: the global fetch follows them (the body is a string or bytes, so it can be sent again).
+          res.resume()
+          done()
+          return resolve(fetch(input, init))
+        }
         const stream = decoded(res)
-        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        if (streamed || String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
           res.once('close', done)
           return resolve(new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status, statusText: meta.statusText, headers: meta.headers }))
         }

@@ -7,6 +7,7 @@ import t from 'tap'
 import { keepAliveFetch } from '../../src/providers/keep-alive-fetch.ts'
 
 const sockets = new Set<string>()
+let plainStreamEnded = false
 const server = createServer((req, res) => {
   sockets.add(`${req.socket.remotePort}`)
   let body = ''
@@ -23,6 +24,20 @@ const server = createServer((req, res) => {
       return res.end()
     }
     if (req.url === '/slow') return setTimeout(() => res.end('late'), 500)
+    if (req.url === '/moved') {
+      res.writeHead(307, { location: '/echo' })
+      return res.end()
+    }
+    if (req.url === '/plain-stream') {
+      // A server that streams without saying text/event-stream.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      plainStreamEnded = false
+      res.write('data: 1\n\n')
+      return setTimeout(() => {
+        plainStreamEnded = true
+        res.end('data: 2\n\n')
+      }, 300)
+    }
     if (req.url === '/sse') {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.write('data: 1\n\n')
@@ -77,4 +92,24 @@ t.test('an abort (the SDK timeout) rejects with an AbortError', async (t) => {
 
 t.test('an unreachable server is a rejection, not a hang', async (t) => {
   await t.rejects(fetchIt('http://127.0.0.1:9/v1/chat/completions', { method: 'POST', body: '{}' }))
+})
+
+t.test('looking at the body does not use it up; reading it does', async (t) => {
+  const res = await fetchIt(`${base}/echo`, { method: 'POST', body: 'y' })
+  t.ok(res.body, 'the SDK looks at body to link abort signals')
+  t.notOk(res.bodyUsed)
+  t.match(await res.json(), { body: 'y' })
+  t.ok(res.bodyUsed)
+})
+
+t.test('a redirect is followed (by the global fetch), method and body kept for a 307', async (t) => {
+  const res = await fetchIt(`${base}/moved`, { method: 'POST', body: 'z' })
+  t.equal(res.status, 201)
+  t.match(await res.json(), { method: 'POST', body: 'z' })
+})
+
+t.test('a request asking to stream gets the answer as it arrives, whatever its content type', async (t) => {
+  const res = await fetchIt(`${base}/plain-stream`, { method: 'POST', body: '{"model":"m","stream":true}' })
+  t.notOk(plainStreamEnded, 'handed over before the server ended the body')
+  t.equal(await res.text(), 'data: 1\n\ndata: 2\n\n')
 })

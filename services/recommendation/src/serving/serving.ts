@@ -42,7 +42,7 @@ export class Serving {
   constructor(ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log'>, o: ServingOptions = defaultServingOptions) {
     this.ctx = ctx
     this.users = new UserCache({ maxUsers: o.maxUsers, ttlMs: o.ttlMs, settleMs: o.settleMs })
-    this.served = new ServedLog(ctx.db, { flushMs: o.servedFlushMs, maxBuffered: 1000, recentMax: 50_000, log: ctx.log })
+    this.served = new ServedLog(ctx.db, { flushMs: o.servedFlushMs, maxBuffered: 1000, recentMax: 25_000, log: ctx.log })
     this.awaited = new AwaitedEvents(ctx.db)
   }
 

@@ -4,7 +4,7 @@ import type { RecommendationDb } from '../db.ts'
 import type { ExplainContext, ExplainedCandidate } from '../domain/reasons.ts'
 import type { ModelRegistry } from '../models/model-registry.ts'
 import type { Serving } from '../serving/serving.ts'
-import type { ServedSlate } from '../store/served-store.ts'
+import { keepIdsJson, type ServedSlate } from '../store/served-store.ts'
 import { decodeSlateCursor, encodeSlateCursor, invalidCursor } from './slate-cursor.ts'
 
 export interface SlateDeps {
@@ -115,7 +115,10 @@ export function serveSlate(
   let page = o.kept ? prepared.get(o.candidates) : undefined
   if (!page || page.count !== o.count || page.catalogVersion !== deps.models.catalogVersion || now >= page.liveUntil) {
     page = prepare(deps, o.candidates, o.count, o.excluded, now)
-    if (o.kept) prepared.set(o.candidates, page)
+    if (o.kept) {
+      prepared.set(o.candidates, page)
+      keepIdsJson(page.itemIds, page.excludedIds)
+    }
   }
   // Time-ordered (UUIDv7): the served log's primary key grows at its end instead of at random pages.
   const recommendationId = timeOrderedId()

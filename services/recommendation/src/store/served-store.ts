@@ -7,14 +7,12 @@ export type ServedSlate = ServedRecommendationsTable
 
 // A kept first page is served many times with the same id arrays: their JSON is made once.
 const idsJson = new WeakMap<readonly string[], string>()
-function jsonOfIds(ids: readonly string[]): string {
-  let json = idsJson.get(ids)
-  if (json === undefined) {
-    json = JSON.stringify(ids)
-    idsJson.set(ids, json)
-  }
-  return json
+
+/** The id arrays of a page served many times (a kept first page): encoded once, while the page lives. */
+export function keepIdsJson(...lists: readonly (readonly string[])[]): void {
+  for (const ids of lists) if (!idsJson.has(ids)) idsJson.set(ids, JSON.stringify(ids))
 }
+const jsonOfIds = (ids: readonly string[]): string => idsJson.get(ids) ?? JSON.stringify(ids)
 
 /**
  * Writes several slates in one statement (an id already stored is left as it is). They travel as
