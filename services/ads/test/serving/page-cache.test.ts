@@ -46,3 +46,13 @@ t.test('bounded by entries and by characters, oldest generation dropped whole', 
   t.not(byChars.get(long), page, 'a long text pushed out by two more')
   t.same(byChars.get(long), page, 'read again, the same page')
 })
+
+t.test('a page’s distinct words count toward the bound, not only its text', async (t) => {
+  // 50 distinct words, about 400 characters: three such pages are 1,200 characters of keys.
+  const text = (p: string) => Array.from({ length: 50 }, (_, i) => `${p}word${i}`).join(' ')
+  const cache = new PageCache({ maxEntries: 1000, maxChars: 3000 })
+  const first = cache.get({ text: text('a') })
+  cache.get({ text: text('b') })
+  cache.get({ text: text('c') })
+  t.not(cache.get({ text: text('a') }), first, 'their word sets pushed the first page out')
+})
