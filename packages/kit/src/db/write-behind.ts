@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { RecentMap } from '../recent-map.ts'
 
 export interface WriteBehindOptions<T> {
   /** Rows are written at most this long after they were recorded. */
@@ -24,16 +25,14 @@ export interface WriteBehindOptions<T> {
  */
 export class WriteBehindLog<T> {
   private buffer: T[] = []
-  // Two generations: the older is dropped whole when the newer fills up. Deleting the oldest entry
-  // of one big Map on every record walked the holes earlier deletions left at its front.
-  private recentRows = new Map<string, T>()
-  private olderRows = new Map<string, T>()
+  private readonly recentRows: RecentMap<string, T>
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> | undefined
   private readonly o: WriteBehindOptions<T>
 
   constructor(o: WriteBehindOptions<T>) {
     this.o = o
+    this.recentRows = new RecentMap(o.recentMax)
   }
 
   get flushMs(): number {
@@ -43,12 +42,7 @@ export class WriteBehindLog<T> {
   record(rows: readonly T[]): void {
     for (const row of rows) {
       this.buffer.push(row)
-      if (this.o.recentMax <= 0) continue
       this.recentRows.set(this.o.idOf(row), row)
-      if (this.recentRows.size >= this.o.recentMax) {
-        this.olderRows = this.recentRows
-        this.recentRows = new Map()
-      }
     }
     if (this.buffer.length >= this.o.maxBuffered) void this.flush()
     else this.timer ??= setTimeout(() => void this.flush(), this.o.flushMs)
@@ -56,7 +50,7 @@ export class WriteBehindLog<T> {
 
   /** A row recorded recently by this process, written or not. */
   recent(id: string): T | undefined {
-    return this.recentRows.get(id) ?? this.olderRows.get(id)
+    return this.recentRows.get(id)
   }
 
   /** Writes what is buffered now. */
@@ -73,7 +67,7 @@ export class WriteBehindLog<T> {
   /** Erasure: nothing of this user is written any more, or read back from memory. */
   forget(userId: string): void {
     this.buffer = this.buffer.filter((r) => this.o.userOf(r) !== userId)
-    for (const rows of [this.recentRows, this.olderRows]) for (const [id, r] of rows) if (this.o.userOf(r) === userId) rows.delete(id)
+    this.recentRows.deleteWhere((r) => this.o.userOf(r) === userId)
   }
 
   private async write(): Promise<void> {

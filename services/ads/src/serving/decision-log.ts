@@ -1,9 +1,8 @@
-import { WriteBehindLog } from '@attune/kit'
+import { RecentMap, WriteBehindLog } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { AdsDb } from '../db.ts'
 import { type DecisionView, decisionInRows, decisionRow, findDecision, type LoggedDecision, recordDecisions } from '../store/decisions-store.ts'
-import { RecentDecisions } from './recent-decisions.ts'
 
 /** The decisions of one request for one user, serialized once (texts of `decisionRow` joined by commas). */
 interface Logged {
@@ -20,17 +19,18 @@ interface Logged {
  */
 export class DecisionLog {
   private readonly log: WriteBehindLog<Logged>
-  private readonly recent: RecentDecisions<Logged>
+  /** By decision id: a request's decisions share its entry. */
+  private readonly recent: RecentMap<string, Logged>
   private readonly db: Kysely<AdsDb>
 
   /** `maxBuffered` counts requests (record calls), `recentMax` decisions. */
   constructor(db: Kysely<AdsDb>, o: { flushMs: number; maxBuffered: number; recentMax: number; log?: Logger }) {
     this.db = db
-    this.recent = new RecentDecisions(Math.ceil(o.recentMax / 2))
+    this.recent = new RecentMap(Math.ceil(o.recentMax / 2))
     this.log = new WriteBehindLog<Logged>({
       ...o,
-      // Kept here instead (RecentDecisions): evicting the oldest of one big Map on every record
-      // made each eviction walk the holes earlier deletions left at its front.
+      // Kept here instead (`recent`): an entry holds a request's decisions and is looked up by each
+      // decision's id, where the log's own recent rows have one id each.
       recentMax: 0,
       write: (entries) =>
         recordDecisions(
@@ -54,7 +54,7 @@ export class DecisionLog {
   private keep(rows: readonly LoggedDecision[], userId: string | null): void {
     const entry: Logged = { firstId: (rows[0] as LoggedDecision).decisionId, userId, rows: rows.map(decisionRow).join(',') }
     this.log.record([entry])
-    for (const r of rows) this.recent.add(r.decisionId, entry)
+    for (const r of rows) this.recent.set(r.decisionId, entry)
   }
 
   async find(decisionId: string): Promise<DecisionView | undefined> {
@@ -70,7 +70,7 @@ export class DecisionLog {
   /** Erasure: nothing of this user is written any more, or answered from memory. */
   forget(userId: string): void {
     this.log.forget(userId)
-    this.recent.forget(userId)
+    this.recent.deleteWhere((e) => e.userId === userId)
   }
 
   close(): Promise<void> {
