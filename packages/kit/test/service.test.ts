@@ -28,6 +28,11 @@ const probe: ServiceDefinition<KitTables> = {
       { schema: { operationId: 'echo', tags: ['probe'], body: Type.Object({ notes: Type.Array(Type.Record(Type.String(), Type.String())) }) } },
       async (req) => req.body,
     )
+    app.get(
+      '/v1/limited',
+      { config: { scope: 'recommendations:read', rateLimit: { max: 2, timeWindow: 60_000 } }, schema: { operationId: 'limited', tags: ['probe'] } },
+      async () => ({ ok: true }),
+    )
     app.get('/v1/boom', { config: { scope: 'events:write' }, schema: { operationId: 'boom', tags: ['probe'] } }, async () => {
       throw new Error('connection string postgres://secret@db leaked')
     })
@@ -117,6 +122,22 @@ t.test('rate limit per key answers 429 problem+json with retry-after', async (t)
   t.equal(last.json().code, 'rate_limited')
   t.ok(Number(last.headers['retry-after']) > 0)
   t.equal((await app.inject({ url: '/health/live' })).statusCode, 200, 'health is never rate limited')
+})
+
+t.test('a route with its own rate limit answers 429 past it, per key', async (t) => {
+  const first = await app.inject({ url: '/v1/limited', headers: asSite })
+  t.equal(first.statusCode, 200)
+  t.equal(first.headers['x-ratelimit-limit'], '2')
+  t.equal(first.headers['x-ratelimit-remaining'], '1')
+  t.ok(Number(first.headers['x-ratelimit-reset']) > 0)
+  t.equal((await app.inject({ url: '/v1/limited', headers: asSite })).statusCode, 200)
+  const over = await app.inject({ url: '/v1/limited', headers: asSite })
+  t.equal(over.statusCode, 429)
+  t.match(over.headers['content-type'], /^application\/problem\+json/)
+  t.equal(over.headers['x-ratelimit-remaining'], '0')
+  const admin = await app.inject({ url: '/v1/limited', headers: asAdmin })
+  t.equal(admin.statusCode, 429, 'a key past the service-wide limit (the test above) is limited on this route too')
+  t.equal(admin.headers['x-ratelimit-limit'], '20')
 })
 
 t.test('an idle connection the server terminates does not crash the process', async (t) => {

@@ -89,6 +89,10 @@ export interface UserSegmentsTable {
   since: Date
 }
 
+/**
+ * One row per distinct slate served: a user's kept first page, served again unchanged, is recorded
+ * once (again after an hour), under the recommendation id of the response that first served it.
+ */
 export interface ServedRecommendationsTable {
   recommendationId: string
   userId: string

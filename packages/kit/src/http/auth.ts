@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../errors.ts'
+import type { RouteLimits } from './rate-limit.ts'
 
 /**
  * What a key may do. A public (browser-safe) key may send events and read recommendations;
@@ -61,8 +62,12 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof x === 'string' ? x : undefined
 }
 
-/** onRequest hook: resolves the key, then checks the route's scope. */
-export function registerAuth(app: FastifyInstance, keys: Map<string, ApiKey>): void {
+/**
+ * onRequest hook: resolves the key, checks the route's scope, then counts the request against the
+ * key's rate limit (headers `x-ratelimit-limit`, `-remaining`, `-reset`; 429 once over). Open
+ * routes (scope `false`) pass untouched. A callback hook: it never waits, so no promise per request.
+ */
+export function registerAuth(app: FastifyInstance, keys: Map<string, ApiKey>, limits?: RouteLimits): void {
   // Keys already recognised, by what was presented: a hash per request showed in profiles of fast
   // routes. Only configured keys enter, so it holds at most one entry per configured key.
   const recognised = new Map<string, ApiKey>()
@@ -74,16 +79,28 @@ export function registerAuth(app: FastifyInstance, keys: Map<string, ApiKey>): v
     }
     return key
   }
-  app.addHook('onRequest', async (request) => {
-    const scope = request.routeOptions.config?.scope ?? 'admin'
-    if (scope === false) return
+  app.addHook('onRequest', (request, reply, done) => {
+    const config = request.routeOptions.config
+    const scope = config?.scope ?? 'admin'
+    if (scope === false) return done()
     const raw = presentedKey(request)
     const key = raw ? resolve(raw) : undefined
-    if (!key)
-      throw new AppError('unauthorized', raw ? 'API key not recognised' : 'Send an API key as "Authorization: Bearer <key>"', {
-        headers: { 'www-authenticate': 'Bearer' },
-      })
+    if (!key) {
+      return done(
+        new AppError('unauthorized', raw ? 'API key not recognised' : 'Send an API key as "Authorization: Bearer <key>"', {
+          headers: { 'www-authenticate': 'Bearer' },
+        }),
+      )
+    }
     request.apiKey = key
-    if (!scopesOf[key.kind].includes(scope)) throw new AppError('forbidden', `This route needs scope ${scope}; a ${key.kind} key does not have it`)
+    if (!scopesOf[key.kind].includes(scope)) return done(new AppError('forbidden', `This route needs scope ${scope}; a ${key.kind} key does not have it`))
+    if (limits) {
+      const { limiter, remaining } = limits.take(key.name, config)
+      reply.header('x-ratelimit-limit', limiter.max)
+      reply.header('x-ratelimit-remaining', Math.max(0, remaining))
+      reply.header('x-ratelimit-reset', limiter.secondsLeft())
+      if (remaining < 0) return done(limiter.rateLimited())
+    }
+    done()
   })
 }

@@ -46,6 +46,11 @@ export class Serving {
     this.awaited = new AwaitedEvents(ctx.db)
   }
 
+  /** The user's state when this replica holds it: a warm request then waits for nothing. */
+  keptState(userId: string): UserState | undefined {
+    return this.users.get(userId)?.state
+  }
+
   async userState(userId: string): Promise<UserState> {
     const kept = this.users.get(userId)
     if (kept) return kept.state
@@ -72,9 +77,8 @@ export class Serving {
    * items, which the caller filters at serving time.
    */
   async firstPage<T>(userId: string, state: UserState, engine: Engine, key: string, compute: () => Promise<T[]>): Promise<readonly T[]> {
-    const entry = this.users.get(userId)
-    const kept = entry?.state === state ? entry.pages.get(key) : undefined
-    if (kept && kept.engine === engine) return kept.page as readonly T[]
+    const kept = this.keptPage<T>(userId, state, engine, key)
+    if (kept) return kept
     const page = await compute()
     const now = this.users.get(userId)
     if (now?.state === state) {
@@ -83,6 +87,13 @@ export class Serving {
       if (now.pages.size > 16) now.pages.delete(now.pages.keys().next().value as string)
     }
     return page
+  }
+
+  /** The first page `firstPage` keeps for this state, engine and request shape, if any. */
+  keptPage<T>(userId: string, state: UserState, engine: Engine, key: string): readonly T[] | undefined {
+    const entry = this.users.get(userId)
+    const kept = entry?.state === state ? entry.pages.get(key) : undefined
+    return kept && kept.engine === engine ? (kept.page as readonly T[]) : undefined
   }
 
   /**

@@ -81,7 +81,7 @@ export async function feedForUser(deps: SlateDeps, req: FeedRequest): Promise<Sl
     count: req.count,
     personalized,
     previous,
-    excluded,
+    excluded: () => excluded,
     candidates: blended,
     withItems: req.withItems,
   })

@@ -34,13 +34,21 @@ export const CANDIDATES_KEPT = 200
  * get popularity. Pages never repeat an item of the same slate.
  */
 export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): Promise<SlateReply> {
-  const previous = await previousPage(deps, req.cursor, req.userId, 'recommendations')
-  const state = await deps.serving.userState(req.userId)
+  // A warm first page (the user's state and the page kept) waits for nothing.
+  const previous = req.cursor === undefined ? undefined : await previousPage(deps, req.cursor, req.userId, 'recommendations')
+  const state = deps.serving.keptState(req.userId) ?? (await deps.serving.userState(req.userId))
   const { history, prefs, follows } = state
   const personalized = !prefs?.nonPersonalized
-  // What the caller and earlier pages exclude; `excluded` adds the user's negative feedback.
+  // What the caller and earlier pages exclude; `excludedAll()` adds the user's negative feedback.
   const requested = excludedSoFar(previous, req.exclude)
-  const excluded = new Set(requested)
+  let excludedSet: Set<string> | undefined
+  const excludedAll = (): Set<string> => {
+    if (excludedSet) return excludedSet
+    excludedSet = new Set(requested)
+    // Negative feedback is never shown again, whatever excludeSeen says.
+    for (const h of history) if (h.weight <= 0) excludedSet.add(h.itemId)
+    return excludedSet
+  }
   // A first page without exclusions or a moving time filter ranks the same until the user changes.
   const f = req.filters
   const memoKey =
@@ -48,16 +56,15 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
       ? JSON.stringify([req.count, req.diversity, req.excludeSeen, f.categories, f.types, f.authors, f.languages])
       : undefined
   const now = deps.now.getTime()
-  // Negative feedback is never shown again, whatever excludeSeen says.
-  for (const h of history) if (h.weight <= 0) excluded.add(h.itemId)
   // A few spare: serveSlate drops items removed or hidden since the model's catalog snapshot.
   const want = req.count + 5
-  const followedAuthors = new Set(follows.authors.map((a) => a.toLowerCase()))
   const { engine } = deps.models
   // Cold start by audience: a user with no positive history and no chosen topics, but in segments
   // (rule or learned, from profiling), first gets what their segments engage with.
   const bySegment = personalized && !history.some((h) => h.weight > 0) && (prefs?.followedTopics.length ?? 0) === 0 && state.segments.length > 0
   const rankAll = async (): Promise<ExplainedCandidate[]> => {
+    const excluded = excludedAll()
+    const followedAuthors = new Set(follows.authors.map((a) => a.toLowerCase()))
     const allowed = itemFilter(
       {
         ...req.filters,
@@ -123,7 +130,11 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
   // A first page ranks the same until the user, the model or the catalog changes: kept with the
   // user's state (serveSlate still drops what was withdrawn since). Segment lists move on their own.
   const pageKey = engine && memoKey !== undefined && previous === undefined && !bySegment ? `${memoKey}|${req.explore}` : undefined
-  const candidates = pageKey && engine ? await deps.serving.firstPage(req.userId, state, engine, pageKey, rankAll) : await rankAll()
+  const candidates =
+    pageKey && engine
+      ? (deps.serving.keptPage<ExplainedCandidate>(req.userId, state, engine, pageKey) ??
+        (await deps.serving.firstPage(req.userId, state, engine, pageKey, rankAll)))
+      : await rankAll()
   return serveSlate(deps, {
     userId: req.userId,
     scenario: req.scenario,
@@ -131,7 +142,7 @@ export async function recommendForUser(deps: SlateDeps, req: RecommendRequest): 
     count: req.count,
     personalized,
     previous,
-    excluded,
+    excluded: excludedAll,
     candidates,
     kept: pageKey !== undefined,
     withItems: req.withItems,

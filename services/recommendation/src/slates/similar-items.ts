@@ -62,7 +62,7 @@ export async function similarItems(deps: SlateDeps, req: SimilarRequest): Promis
     count: req.count,
     personalized: false,
     previous: undefined,
-    excluded: new Set([req.itemId]),
+    excluded: () => new Set([req.itemId]),
     candidates,
     withItems: req.withItems,
   })

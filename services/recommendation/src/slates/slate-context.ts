@@ -48,7 +48,25 @@ interface PreparedPage {
   chosen: readonly ExplainedCandidate[]
   /** The items' JSON without and with their catalog fields, each made when first asked for. */
   json: { lean?: Buffer; withItems?: Buffer }
+  /** Where this page is recorded, per user and scenario (see `recordedSlateId`). */
+  recorded: RecordedSlate[]
 }
+
+interface RecordedSlate {
+  userId: string
+  scenario: string
+  /** The recommendation id of the response that first served the page: the served log's key. */
+  slateId: string
+  /** Its cursor, as JSON. */
+  cursor: string
+  recordedAt: number
+}
+
+/**
+ * A kept page is recorded again this long after it was first recorded, so the served log's
+ * retention (a day at least) never purges a slate whose cursors are still handed out.
+ */
+export const KEPT_SLATE_REFRESH_MS = 3_600_000
 
 const prepared = new WeakMap<readonly ExplainedCandidate[], PreparedPage>()
 
@@ -64,6 +82,7 @@ function prepare(deps: SlateDeps, candidates: readonly ExplainedCandidate[], cou
     excludedIds: [...excluded],
     chosen,
     json: {},
+    recorded: [],
   }
 }
 
@@ -91,8 +110,8 @@ function itemsJson(deps: SlateDeps, page: PreparedPage, withItems: boolean): Buf
  * Keeps the candidates the catalog still recommends right now (a removal, a hide or an expiry since
  * the model was trained wins), takes `count`, records what was served (written behind, see
  * ServedLog) and gives the page its id and cursor. A `kept` candidate list (a user's first page,
- * the same until the user, the model or the catalog changes) is turned into JSON once; each
- * request then only adds its own id and cursor.
+ * the same until the user, the model or the catalog changes) is turned into JSON and recorded
+ * once; each request then only adds its own id and the kept slate's cursor.
  */
 export function serveSlate(
   deps: SlateDeps,
@@ -103,8 +122,8 @@ export function serveSlate(
     count: number
     personalized: boolean
     previous: ServedSlate | undefined
-    /** For a kept list, the same on every request that serves it. */
-    excluded: ReadonlySet<string>
+    /** For a kept list, the same on every request that serves it; asked for only when the page is worked out. */
+    excluded: () => ReadonlySet<string>
     candidates: readonly ExplainedCandidate[]
     kept?: boolean
     /** Each item's catalog fields too (`include=item`). */
@@ -114,7 +133,7 @@ export function serveSlate(
   const now = deps.now.getTime()
   let page = o.kept ? prepared.get(o.candidates) : undefined
   if (!page || page.count !== o.count || page.catalogVersion !== deps.models.catalogVersion || now >= page.liveUntil) {
-    page = prepare(deps, o.candidates, o.count, o.excluded, now)
+    page = prepare(deps, o.candidates, o.count, o.excluded(), now)
     if (o.kept) {
       prepared.set(o.candidates, page)
       keepIdsJson(page.itemIds, page.excludedIds)
@@ -122,7 +141,7 @@ export function serveSlate(
   }
   // Time-ordered (UUIDv7): the served log's primary key grows at its end instead of at random pages.
   const recommendationId = timeOrderedId()
-  deps.serving.served.record({
+  const served = (): ServedSlate => ({
     recommendationId,
     userId: o.userId,
     scenario: o.scenario,
@@ -132,11 +151,49 @@ export function serveSlate(
     page: (o.previous?.page ?? 0) + 1,
     servedAt: deps.now,
   })
-  const trainedAt = deps.models.trainedAt
   // A full page may have more after it; a short one is the end of what can be recommended.
-  const cursor = page.itemIds.length === o.count ? `"${encodeSlateCursor(recommendationId)}"` : 'null'
+  const full = page.itemIds.length === o.count
+  let cursor: string
+  if (o.kept) {
+    const kept = keptSlate(deps, page, o.userId, o.scenario, now, served)
+    cursor = full ? kept.cursor : 'null'
+  } else {
+    deps.serving.served.record(served())
+    cursor = full ? cursorJson(recommendationId) : 'null'
+  }
+  const trainedAt = deps.models.trainedAt
   const head = `{"recommendationId":"${recommendationId}","userId":${JSON.stringify(o.userId)},"scenario":${JSON.stringify(o.scenario)},"personalized":${o.personalized},"modelTrainedAt":${trainedAt === null ? 'null' : `"${trainedAt}"`},"items":`
-  return { recommendationId, body: Buffer.concat([Buffer.from(head), itemsJson(deps, page, o.withItems), Buffer.from(`,"nextCursor":${cursor}}`)]) }
+  const items = itemsJson(deps, page, o.withItems)
+  const tail = `,"nextCursor":${cursor}}`
+  // One buffer, written in place: the tail is ASCII (a base64url cursor).
+  const headBytes = Buffer.byteLength(head)
+  const body = Buffer.allocUnsafe(headBytes + items.length + tail.length)
+  body.write(head, 0)
+  items.copy(body, headBytes)
+  body.write(tail, headBytes + items.length, 'latin1')
+  return { recommendationId, body }
+}
+
+const cursorJson = (slateId: string) => `"${encodeSlateCursor(slateId)}"`
+
+/**
+ * A kept page served again serves the same slate: it is recorded once (per user and scenario), and
+ * every response's cursor pages on from that record. Each response still has its own
+ * recommendation id for attribution; a row per response cost more in Postgres than serving it.
+ */
+function keptSlate(deps: SlateDeps, page: PreparedPage, userId: string, scenario: string, now: number, served: () => ServedSlate): RecordedSlate {
+  let kept = page.recorded.find((r) => r.userId === userId && r.scenario === scenario)
+  if (kept && now - kept.recordedAt < KEPT_SLATE_REFRESH_MS) return kept
+  const slate = served()
+  deps.serving.served.record(slate)
+  if (!kept) {
+    kept = { userId, scenario, slateId: '', cursor: '', recordedAt: 0 }
+    page.recorded.push(kept)
+  }
+  kept.slateId = slate.recommendationId
+  kept.cursor = cursorJson(slate.recommendationId)
+  kept.recordedAt = now
+  return kept
 }
 
 /** Everything earlier pages served plus what the caller excludes: never shown again in this slate. */

@@ -7,7 +7,7 @@ import type { ExplainedCandidate } from '../../src/domain/reasons.ts'
 import type { ModelRegistry } from '../../src/models/model-registry.ts'
 import { Slate } from '../../src/schemas/recommendations.ts'
 import type { Serving } from '../../src/serving/serving.ts'
-import { type SlateDeps, serveSlate } from '../../src/slates/slate-context.ts'
+import { KEPT_SLATE_REFRESH_MS, type SlateDeps, serveSlate } from '../../src/slates/slate-context.ts'
 import { decodeSlateCursor } from '../../src/slates/slate-cursor.ts'
 import type { ServedSlate } from '../../src/store/served-store.ts'
 
@@ -53,19 +53,20 @@ const candidates: readonly ExplainedCandidate[] = ['a', 'b', 'c', 'd'].map((id, 
   score: 1 / (i + 1),
   reasons: [{ kind: 'because-you-engaged', text: `Because you read “x${i}”`, itemIds: [`x${i}`] }],
 }))
+const serveArgs = (kept: boolean, count = 3, withItems = true) => ({
+  userId: 'u-1',
+  scenario: 'home',
+  kind: 'recommendations' as const,
+  count,
+  personalized: true,
+  previous: undefined,
+  excluded: () => new Set(['n']),
+  candidates,
+  kept,
+  withItems,
+})
 const serve = (f: ReturnType<typeof fixture>, now: number, kept: boolean, count = 3, withItems = true) =>
-  serveSlate(f.deps(now), {
-    userId: 'u-1',
-    scenario: 'home',
-    kind: 'recommendations',
-    count,
-    personalized: true,
-    previous: undefined,
-    excluded: new Set(['n']),
-    candidates,
-    kept,
-    withItems,
-  })
+  serveSlate(f.deps(now), serveArgs(kept, count, withItems))
 const parse = (body: Buffer) => JSON.parse(body.toString('utf8')) as Static<typeof Slate>
 
 t.test('the body is the Slate schema, non-ASCII text intact, with its own id and cursor', async (t) => {
@@ -86,6 +87,10 @@ t.test('the body is the Slate schema, non-ASCII text intact, with its own id and
   const lean = parse(serve(f, T0, false, 3, false).body)
   t.ok(Value.Check(Slate, lean))
   t.same(Object.keys(lean.items[0] ?? {}), ['itemId', 'rank', 'score', 'reasons'], 'catalog fields only when asked for')
+  const wide = parse(serveSlate(f.deps(T0), { ...serveArgs(true), userId: 'jürgen-“7”', scenario: 'accueil-été' }).body)
+  t.equal(wide.userId, 'jürgen-“7”', 'a non-ASCII user id and scenario are sized and written as UTF-8')
+  t.equal(wide.scenario, 'accueil-été')
+  t.ok(Value.Check(Slate, wide))
 })
 
 t.test('a kept page is served again with a new id, and still drops what was withdrawn or expired', async (t) => {
@@ -93,15 +98,16 @@ t.test('a kept page is served again with a new id, and still drops what was with
   const first = parse(serve(f, T0, true).body)
   const again = parse(serve(f, T0 + 1000, true).body)
   t.not(again.recommendationId, first.recommendationId)
-  t.not(again.nextCursor, first.nextCursor)
+  t.equal(again.nextCursor, first.nextCursor, 'the same slate: its cursor pages on from the same record')
   t.same(again.items, first.items, 'the same items, ranks, scores and reasons')
   t.same(
     parse(serve(f, T0 + 1000, true, 3, false).body).items,
     first.items.map(({ item: _, ...lean }) => lean),
     'the same page without catalog fields',
   )
-  t.equal(f.recorded.length, 3, 'each serve is recorded')
-  t.not(f.recorded[1]?.recommendationId, f.recorded[0]?.recommendationId)
+  t.equal(f.recorded.length, 1, 'the kept page is recorded once')
+  t.equal(f.recorded[0]?.recommendationId, first.recommendationId, 'under the id of the response that first served it')
+  t.equal(decodeSlateCursor(again.nextCursor as string), first.recommendationId, 'later serves page on from that record')
 
   f.withdraw('a')
   t.same(
@@ -115,4 +121,22 @@ t.test('a kept page is served again with a new id, and still drops what was with
     'so does an expiry',
   )
   t.same(f.recorded.at(-1)?.itemIds, ['c', 'd'])
+  t.equal(f.recorded.length, 3, 'a changed page is recorded anew')
+})
+
+t.test('a kept page is recorded per scenario, and again after an hour', async (t) => {
+  const f = fixture()
+  // One item that never expires, so only the hour makes the page be recorded again.
+  const serveOne = (now: number, scenario = 'home') => parse(serveSlate(f.deps(now), { ...serveArgs(true, 1), scenario }).body)
+  const first = serveOne(T0)
+  const other = serveOne(T0 + 1, 'article-bottom')
+  t.equal(f.recorded.length, 2, 'another scenario is its own slate')
+  t.equal(f.recorded[1]?.scenario, 'article-bottom')
+  t.equal(decodeSlateCursor(other.nextCursor as string), other.recommendationId)
+  t.equal(decodeSlateCursor(serveOne(T0 + KEPT_SLATE_REFRESH_MS - 1).nextCursor as string), first.recommendationId)
+  t.equal(f.recorded.length, 2)
+  const later = serveOne(T0 + KEPT_SLATE_REFRESH_MS)
+  t.equal(f.recorded.length, 3, 'recorded again, so retention never purges a slate still handed out')
+  t.equal(decodeSlateCursor(later.nextCursor as string), later.recommendationId)
+  t.equal(f.recorded[2]?.servedAt.getTime(), T0 + KEPT_SLATE_REFRESH_MS)
 })
