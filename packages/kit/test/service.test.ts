@@ -96,6 +96,14 @@ t.test('JSON bodies: U+0000 and unpaired surrogates (which Postgres cannot store
   t.same(escapedBackslash.json(), { notes: [{ a: '\\u0000' }] })
   const poisoned = await post('{"notes":[],"__proto__":{"x":1}}')
   t.equal(poisoned.statusCode, 400)
+  t.equal((await post('{"notes":[],"\\u005f_proto__":{"x":1}}')).statusCode, 400, 'an escaped __proto__ too')
+  t.equal((await post('{"notes":[],"constructor":{"prototype":{"x":1}}}')).statusCode, 400)
+  t.equal((await post('{"notes":[],"c\\u006fnstructor":{"prototype":{"x":1}}}')).statusCode, 400, 'an escaped constructor too')
+  t.same((await post('{"notes":[{"a":"constructor"}]}')).json(), { notes: [{ a: 'constructor' }] }, 'the word as a value is text')
+  const broken = await post('{"notes":[')
+  t.equal(broken.statusCode, 400)
+  t.match(broken.headers['content-type'], /application\/problem\+json/)
+  t.equal((await post('')).statusCode, 400, 'an empty body')
 })
 
 t.test('unknown routes are problems too', async (t) => {

@@ -18,6 +18,17 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, raw, done) => {
     const body = String(raw)
+    // Most bodies have none of what the checks look for (a poisoned key, or anything escaped, the
+    // only way to write those keys otherwise): parsed once, not scanned three times more.
+    if (body.length > 0 && !body.includes('\\u') && !body.includes('__proto__') && !body.includes('constructor')) {
+      let value: unknown
+      try {
+        value = JSON.parse(body)
+      } catch {
+        return parse(request, body, done)
+      }
+      return done(null, value)
+    }
     parse(request, body, (err, value) => {
       const field = err || !SUSPECT_ESCAPE.test(body) ? undefined : pathOfUnstorable(value, '')
       if (field === undefined) return done(err ?? null, value)
