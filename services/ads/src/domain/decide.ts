@@ -1,13 +1,14 @@
 import type { Reason, Tier } from '../db.ts'
-import { type AdsByTier, requestKeys, scanCandidates } from './ad-index.ts'
+import { type AdsByTier, requestKeys, scanCandidates, type TierIndex } from './ad-index.ts'
+import { cpcAt, hasFeaturesAt, pacingAt, posteriorAAt, posteriorBAt, priceAt } from './ad-state.ts'
 import { adaptedCopy } from './copy.ts'
-import type { DecideMemo, LiveAd, LiveCampaign, LiveCopy, PageContext, UserSignals } from './live.ts'
+import type { LiveAd, LiveCampaign, LiveCopy, PageContext, UserSignals } from './live.ts'
 import { tierOrder } from './live.ts'
 import { canServe } from './pacing.ts'
 import type { Rng } from './random.ts'
 import { blockedFor, matchTargeting, underCap } from './targeting.ts'
-import { type BetaParams, contenders, featurePosterior, thompsonChoose } from './thompson.ts'
-import { bidWeight } from './value.ts'
+import { candidates, featurePosterior, keepContenders, thompsonAmong } from './thompson.ts'
+import { bidWeightOf } from './value.ts'
 
 export interface DecideOptions {
   /** Eligible ads sampled per placement: the best by optimistic value (see LiveAd.bound). */
@@ -49,17 +50,20 @@ export interface DecideInput {
   now: number
 }
 
-/** Numbers each decide() call so memos of earlier calls read as stale (decide runs synchronously). */
+/** Numbers each decide() call so what earlier calls found (TierIndex.matched) reads as stale (decide runs synchronously). */
 let decideSeq = 0
 
-const memoOf = (c: LiveCampaign): DecideMemo => {
-  let m = c.memo
-  if (!m) {
-    m = { seq: 0, matched: null }
-    c.memo = m
-  }
-  return m
+/** The targeting that matched, or null when it did not or the advertiser blocks the page. */
+function matchCampaign(c: LiveCampaign, page: PageContext, user: UserSignals | undefined): Reason[] | null {
+  if (blockedFor(c.blockedCategories, page)) return null
+  const r = matchTargeting(c.targeting, page, user)
+  return r.ok ? r.reasons : null
 }
+
+/** The candidates of the placement being decided, reused (decide runs synchronously, one call at a time). */
+const pool: LiveAd[] = []
+const poolRanks: number[] = []
+const poolReasons: Reason[][] = []
 
 /**
  * Chooses an ad per placement: within the highest tier that has an eligible ad, Thompson sampling
@@ -72,70 +76,96 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
   const feature = input.page.categories[0]?.split('-')[0] ?? input.page.inferred[0]?.category.split('-')[0] ?? ''
   const { page, user, now } = input
   const keys = requestKeys(page, user, input.vocabulary)
-  const pool: LiveAd[] = []
-  const reasons: Reason[][] = []
-  const posteriors: BetaParams[] = []
-  const weights: number[] = []
   let placementId = ''
-  const visit = (ad: LiveAd): boolean => {
-    const c = ad.campaign
-    if (c.placementIds && !c.placementIds.has(placementId)) return true
-    const memo = memoOf(c)
-    if (memo.seq !== seq) {
-      memo.seq = seq
-      memo.matched = null
-      if (!blockedFor(c.blockedCategories, page)) {
-        const r = matchTargeting(c.targeting, page, user)
-        if (r.ok) memo.matched = r.reasons
-      }
+  let index: TierIndex | undefined
+  /** Whether a list of blocked categories blocks the page: found once per decision and list (advertisers share few lists). */
+  const blockedAnswers = new Map<readonly string[], boolean>()
+  const blocked = (list: readonly string[]): boolean => {
+    let answer = blockedAnswers.get(list)
+    if (answer === undefined) {
+      answer = blockedFor(list, page)
+      blockedAnswers.set(list, answer)
     }
-    const matched = memo.matched
-    if (!matched) return true
+    return answer
+  }
+  const visit = (rank: number, sure: Reason[] | undefined): boolean => {
+    const t = index as TierIndex
+    const ad = t.all[rank] as LiveAd
     if (used.length > 0 && used.includes(ad)) return true
-    if (!canServe(c, now)) return true
-    if (user && !underCap(c.frequencyCap, user.impressions, c.campaignId, now)) return true
+    let matched = sure ?? null
+    if (matched && t.blockedId[rank] !== 0 && blocked(t.blockedLists[t.blockedId[rank] as number] as readonly string[])) return true
+    if (!matched) {
+      if (t.matchedSeq[rank] !== seq) {
+        t.matchedSeq[rank] = seq
+        t.matched[rank] = matchCampaign(ad.campaign, page, user)
+      }
+      matched = t.matched[rank] as Reason[] | null
+      if (!matched) return true
+    }
+    if (!sure) {
+      const ids = ad.campaign.placementIds
+      if (ids && !ids.has(placementId)) return true
+    }
+    if (user && user.impressions.size > 0 && t.capped[rank] === 1) {
+      const c = ad.campaign
+      if (!underCap(c.frequencyCap, user.impressions, c.campaignId, now)) return true
+    }
+    if (!canServe(pacingAt(t.state, rank), now)) return true
     pool.push(ad)
-    reasons.push(matched)
+    poolRanks.push(rank)
+    poolReasons.push(matched)
     return pool.length < o.maxCandidates
   }
-  return input.placements.map((p) => {
+  const out: (Choice | undefined)[] = []
+  for (const p of input.placements) {
     const byTier = input.adsFor(p.format)
-    if (!byTier) return undefined
+    let choice: Choice | undefined
     placementId = p.placementId
-    for (const tier of tierOrder) {
+    for (let k = 0; byTier && k < tierOrder.length && !choice; k++) {
+      const tier = tierOrder[k] as Tier
       pool.length = 0
-      reasons.length = 0
-      scanCandidates(byTier[tier], keys, visit)
-      if (pool.length === 0) continue
-      posteriors.length = 0
-      weights.length = 0
-      for (const ad of pool) {
-        posteriors.push(feature ? featurePosterior(ad.posterior, ad.featureStats.get(feature)) : ad.posterior)
-        weights.push(bidWeight(ad.campaign, o.priorMean))
-      }
-      const live = contenders(posteriors, weights)
-      const liveWeights = live.map((i) => weights[i] as number)
-      const pick = thompsonChoose(
-        rng,
-        live.map((i) => posteriors[i] as BetaParams),
-        liveWeights,
-        o.propensityDraws,
-      )
-      const chosen = live[pick.index] as number
-      const ad = pool[chosen] as LiveAd
-      const matched = reasons[chosen] as Reason[]
-      used.push(ad)
-      return {
-        ad,
-        tier,
-        value: (liveWeights[pick.index] as number) * pick.ctr,
-        propensity: pick.propensity,
-        feature,
-        eligible: pool.length,
-        reasons: matched,
-        copy: adaptedCopy(ad, user, matched),
-      }
+      poolRanks.length = 0
+      poolReasons.length = 0
+      index = byTier[tier]
+      scanCandidates(index, keys, visit)
+      if (pool.length > 0) choice = sampled(index.state, tier, feature, user, rng, o)
     }
-    return undefined
-  })
+    if (choice) used.push(choice.ad)
+    out.push(choice)
+  }
+  return out
+}
+
+/** Thompson sampling among the pool (a tier's eligible ads): their posteriors per page feature, weighted by bid. */
+function sampled(state: Float64Array, tier: Tier, feature: string, user: UserSignals | undefined, rng: Rng, o: DecideOptions): Choice {
+  const n = pool.length
+  const c = candidates(n)
+  for (let i = 0; i < n; i++) {
+    const rank = poolRanks[i] as number
+    if (feature && hasFeaturesAt(state, rank)) {
+      const ad = pool[i] as LiveAd
+      const p = featurePosterior(ad.posterior, ad.featureStats.get(feature))
+      c.a[i] = p.a
+      c.b[i] = p.b
+    } else {
+      c.a[i] = posteriorAAt(state, rank)
+      c.b[i] = posteriorBAt(state, rank)
+    }
+    c.w[i] = bidWeightOf(cpcAt(state, rank), priceAt(state, rank), o.priorMean)
+  }
+  const m = keepContenders(c, n, true)
+  const pick = thompsonAmong(rng, m, o.propensityDraws)
+  const chosen = c.live[pick.index] as number
+  const ad = pool[chosen] as LiveAd
+  const matched = poolReasons[chosen] as Reason[]
+  return {
+    ad,
+    tier,
+    value: (c.w[pick.index] as number) * pick.ctr,
+    propensity: pick.propensity,
+    feature,
+    eligible: n,
+    reasons: matched,
+    copy: adaptedCopy(ad, user, matched),
+  }
 }

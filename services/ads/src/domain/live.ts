@@ -17,17 +17,6 @@ export interface LiveTargeting {
   dims?: number
 }
 
-/**
- * What one decision found out about a campaign, kept on the campaign for the rest of that
- * decision: its targeting and brand safety against the page depend on the request only, and the
- * same campaign is looked at again for every placement. Slots with an older `seq` are stale.
- */
-export interface DecideMemo {
-  seq: number
-  /** The targeting that matched, or null when it did not or the advertiser blocks the page. */
-  matched: Reason[] | null
-}
-
 /** A running campaign as each replica holds it; `spent` and `spentToday` move with local charges between reloads. */
 export interface LiveCampaign {
   campaignId: string
@@ -48,8 +37,6 @@ export interface LiveCampaign {
   targeting: LiveTargeting
   frequencyCap: FrequencyCap | null
   placementIds: ReadonlySet<string> | null
-  /** Scratch of the decision running now (see DecideMemo); absent until a decision looks at the campaign. */
-  memo?: DecideMemo
 }
 
 /** An approved copy variant: replaces the ad's body in personalized decisions for users in its segment. */
@@ -75,9 +62,6 @@ export interface LiveAd {
   posterior: BetaParams
   /** Ordering key within a tier: the bid value at an optimistic CTR. */
   bound: number
-  /** Position in its format and tier's scan order (see TierIndex), and the last scan that visited it. */
-  rank?: number
-  scanned?: number
   /** Approved copy per segment id; undefined when the ad has none. */
   copies: ReadonlyMap<string, LiveCopy> | undefined
 }

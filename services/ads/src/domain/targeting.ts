@@ -10,8 +10,8 @@ const NO = { ok: false } as const
 const LANGUAGES = 1
 const COUNTRIES = 2
 const URL = 4
-const KEYWORDS = 8
-const CATEGORIES = 16
+export const KEYWORDS = 8
+export const CATEGORIES = 16
 const SEGMENTS = 32
 const INTERESTS = 64
 
@@ -29,7 +29,9 @@ export function targetingDims(t: LiveTargeting): number {
 }
 
 /** The reasons of every run-of-site match: one shared, never modified, array. */
-const RUN_OF_SITE: TargetingResult = { ok: true, reasons: [{ kind: 'untargeted', value: 'run of site' }] }
+export const RUN_OF_SITE_REASONS: Reason[] = Object.freeze([{ kind: 'untargeted', value: 'run of site' }]) as Reason[]
+
+const RUN_OF_SITE: TargetingResult = { ok: true, reasons: RUN_OF_SITE_REASONS }
 
 /**
  * Whether a campaign's targeting matches: every dimension it sets must match (any of its values);
@@ -63,16 +65,8 @@ export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSi
   if (dims & CATEGORIES) {
     let found: Reason | undefined
     for (const target of t.categories) {
-      const given = page.categories.find((c) => within(c, target))
-      if (given) {
-        found = { kind: 'category', value: given }
-        break
-      }
-      const inferred = page.inferred.find((c) => within(c.category, target))
-      if (inferred) {
-        found = { kind: 'inferred_category', value: inferred.category }
-        break
-      }
+      found = categoryReason(target, page)
+      if (found) break
     }
     if (!found) return NO
     reasons.push(found)
@@ -88,6 +82,15 @@ export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSi
     reasons.push({ kind: 'interest', value: hit })
   }
   return { ok: true, reasons }
+}
+
+/** The page category within `target`: a given one first, else an inferred one; undefined when none is. */
+export function categoryReason(target: string, page: PageContext): Reason | undefined {
+  const given = page.categories.find((c) => within(c, target))
+  if (given) return { kind: 'category', value: given }
+  const inferred = page.inferred.find((c) => within(c.category, target))
+  if (inferred) return { kind: 'inferred_category', value: inferred.category }
+  return undefined
 }
 
 /** True when the page is in a category the advertiser blocks (brand safety); given and inferred categories both count. */

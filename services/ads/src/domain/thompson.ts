@@ -53,30 +53,19 @@ export function sample(rng: Rng, p: BetaParams): number {
 }
 
 /**
- * Indexes of the candidates that can still win: a candidate whose value at mean + 3 sd is below
- * another's at mean − 3 sd wins less than about once in a thousand draws, so it is left out of the
- * sampling (and its propensity read as 0). Keeps the hot path short when many ads have data.
+ * One Thompson call's candidates in reused typed arrays (decisions run one at a time): Beta
+ * parameters `a`, `b` and weight `w` per candidate; `live` receives the indexes keepContenders
+ * keeps. Filled by the caller, so a decision builds no object per candidate.
  */
-export function contenders(posteriors: readonly BetaParams[], weights: readonly number[]): number[] {
-  const n = posteriors.length
-  const hi = scratch(n).hi
-  let maxLo = -1
-  for (let i = 0; i < n; i++) {
-    const p = posteriors[i] as BetaParams
-    const total = p.a + p.b
-    const m = p.a / total
-    const sd = Math.sqrt((m * (1 - m)) / (total + 1))
-    const w = weights[i] as number
-    hi[i] = w * (m + 3 * sd)
-    if (w * (m - 3 * sd) > maxLo) maxLo = w * (m - 3 * sd)
-  }
-  const out: number[] = []
-  for (let i = 0; i < n; i++) if ((hi[i] as number) >= maxLo) out.push(i)
-  return out
+export interface Candidates {
+  a: Float64Array
+  b: Float64Array
+  w: Float64Array
+  live: Int32Array
 }
 
-/** Per-candidate sampler set-up of one call, reused across calls (decisions run one at a time). */
-interface Scratch {
+/** Per-candidate sampler set-up of one call. */
+interface Scratch extends Candidates {
   hi: Float64Array
   /** Normal approximation: mean and sd (sd < 0: the exact Gamma ratio instead). */
   mu: Float64Array
@@ -88,7 +77,6 @@ interface Scratch {
   db: Float64Array
   cb: Float64Array
   invb: Float64Array
-  w: Float64Array
 }
 
 let shared: Scratch | undefined
@@ -96,28 +84,69 @@ let shared: Scratch | undefined
 function scratch(n: number): Scratch {
   if (!shared || shared.mu.length < n) {
     const size = Math.max(32, n)
+    const f = () => new Float64Array(size)
     shared = {
-      hi: new Float64Array(size),
-      mu: new Float64Array(size),
-      sd: new Float64Array(size),
-      da: new Float64Array(size),
-      ca: new Float64Array(size),
-      inva: new Float64Array(size),
-      db: new Float64Array(size),
-      cb: new Float64Array(size),
-      invb: new Float64Array(size),
-      w: new Float64Array(size),
+      a: f(),
+      b: f(),
+      w: f(),
+      live: new Int32Array(size),
+      hi: f(),
+      mu: f(),
+      sd: f(),
+      da: f(),
+      ca: f(),
+      inva: f(),
+      db: f(),
+      cb: f(),
+      invb: f(),
     }
   }
   return shared
+}
+
+/** Room for `n` candidates (the arrays are shared: the previous call's are overwritten). */
+export function candidates(n: number): Candidates {
+  return scratch(n)
+}
+
+/**
+ * Keeps the first `n` candidates that can still win in `live`, returns how many; with `compact`,
+ * also moves their a, b and w to the front, in order, for `thompsonAmong`. A candidate whose value
+ * at mean + 3 sd is below another's at mean − 3 sd wins less than about once in a thousand draws,
+ * so it is left out of the sampling (and its propensity read as 0). Keeps the hot path short when
+ * many ads have data.
+ */
+export function keepContenders(c: Candidates, n: number, compact: boolean): number {
+  const { a, b, w, live } = c
+  const hi = scratch(n).hi
+  let maxLo = -1
+  for (let i = 0; i < n; i++) {
+    const total = (a[i] as number) + (b[i] as number)
+    const m = (a[i] as number) / total
+    const sd = Math.sqrt((m * (1 - m)) / (total + 1))
+    const wi = w[i] as number
+    hi[i] = wi * (m + 3 * sd)
+    if (wi * (m - 3 * sd) > maxLo) maxLo = wi * (m - 3 * sd)
+  }
+  let k = 0
+  for (let i = 0; i < n; i++) {
+    if ((hi[i] as number) >= maxLo) {
+      live[k] = i
+      if (compact) {
+        a[k] = a[i] as number
+        b[k] = b[i] as number
+        w[k] = w[i] as number
+      }
+      k++
+    }
+  }
+  return k
 }
 
 /**
  * Thompson sampling over candidates: one CTR draw each, the highest `weight·θ` wins. Returns the
  * winner's index and its propensity, estimated as the share of `draws` further rounds it wins
  * (plus the round that chose it, so it is never 0), for inverse-propensity evaluation off-policy.
- * Each candidate's sampler is set up once for all rounds: the normal approximation's mean and sd
- * (both Beta parameters ≥ NORMAL_APPROX_MIN, as in `beta`), else the exact Gamma ratio.
  */
 export function thompsonChoose(
   rng: Rng,
@@ -125,21 +154,36 @@ export function thompsonChoose(
   weights: readonly number[],
   draws: number,
 ): { index: number; propensity: number; ctr: number } {
-  const n = posteriors.length
-  const g = new Draws(rng)
-  const { mu, sd, da, ca, inva, db, cb, invb, w } = scratch(n)
-  for (let i = 0; i < n; i++) {
+  const c = candidates(posteriors.length)
+  for (let i = 0; i < posteriors.length; i++) {
     const p = posteriors[i] as BetaParams
-    w[i] = weights[i] as number
-    if (p.a >= NORMAL_APPROX_MIN && p.b >= NORMAL_APPROX_MIN) {
-      const total = p.a + p.b
-      const m = p.a / total
+    c.a[i] = p.a
+    c.b[i] = p.b
+    c.w[i] = weights[i] as number
+  }
+  return thompsonAmong(rng, posteriors.length, draws)
+}
+
+/**
+ * `thompsonChoose` over the first `n` candidates filled in `candidates()`. Each candidate's sampler is set up once
+ * for all rounds: the normal approximation's mean and sd (both Beta parameters ≥
+ * NORMAL_APPROX_MIN, as in `beta`), else the exact Gamma ratio.
+ */
+export function thompsonAmong(rng: Rng, n: number, draws: number): { index: number; propensity: number; ctr: number } {
+  const g = new Draws(rng)
+  const { mu, sd, da, ca, inva, db, cb, invb, a, b, w } = scratch(n)
+  for (let i = 0; i < n; i++) {
+    const pa = a[i] as number
+    const pb = b[i] as number
+    if (pa >= NORMAL_APPROX_MIN && pb >= NORMAL_APPROX_MIN) {
+      const total = pa + pb
+      const m = pa / total
       mu[i] = m
       sd[i] = Math.sqrt((m * (1 - m)) / (total + 1))
     } else {
       sd[i] = -1
-      gammaSetup(p.a, i, da, ca, inva)
-      gammaSetup(p.b, i, db, cb, invb)
+      gammaSetup(pa, i, da, ca, inva)
+      gammaSetup(pb, i, db, cb, invb)
     }
   }
   let bestCtr = 0

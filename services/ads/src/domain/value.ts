@@ -7,7 +7,12 @@ import type { LiveCampaign } from './live.ts'
  * people engage with). Free (house) ads get a tiny weight, so CTR alone orders them.
  */
 export function bidWeight(c: Pick<LiveCampaign, 'priceModel' | 'price'>, priorMean: number): number {
-  const w = c.priceModel === 'cpc' ? c.price : c.price / 1000 / priorMean
+  return bidWeightOf(c.priceModel === 'cpc', c.price, priorMean)
+}
+
+/** `bidWeight` from the price model (CPC or not) and the price. */
+export function bidWeightOf(cpc: boolean, price: number, priorMean: number): number {
+  const w = cpc ? price : price / 1000 / priorMean
   return Math.max(w, 1e-9)
 }
 

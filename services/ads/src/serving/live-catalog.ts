@@ -1,5 +1,6 @@
 import type { Tier } from '../db.ts'
-import { type AdsByTier, indexByTier } from '../domain/ad-index.ts'
+import { type AdsByTier, indexByTier, type TierIndex } from '../domain/ad-index.ts'
+import { writeAdState } from '../domain/ad-state.ts'
 import type { LiveAd, LiveCampaign, LiveCopy, LiveTargeting } from '../domain/live.ts'
 import { tierOrder } from '../domain/live.ts'
 import { targetingDims } from '../domain/targeting.ts'
@@ -29,6 +30,9 @@ export class LiveCatalog {
   readonly campaigns = new Map<string, LiveCampaign>()
   readonly ads = new Map<string, LiveAd>()
   private readonly byFormat = new Map<string, AdsByTier>()
+  /** Where each ad sits in the index, whose packed copy of its state must follow its changes. */
+  private readonly places = new Map<LiveAd, { index: TierIndex; rank: number }>()
+  private readonly adsOf = new Map<string, LiveAd[]>()
   /** Every keyword a campaign targets (see DecideInput.vocabulary). */
   readonly vocabulary = new Set<string>()
   private readonly prior: Prior
@@ -56,7 +60,6 @@ export class LiveCatalog {
         targeting: liveTargeting(r.targeting as Record<string, string[] | undefined>),
         frequencyCap: r.frequencyCap,
         placementIds: r.placementIds.length > 0 ? new Set(r.placementIds) : null,
-        memo: { seq: 0, matched: null },
       })
     }
     const stats = new Map<string, Map<string, Counts>>()
@@ -92,19 +95,35 @@ export class LiveCatalog {
         featureStats: m,
         posterior,
         bound: bidWeight(campaign, prior.mean) * optimistic(posterior),
-        rank: 0,
-        scanned: 0,
         copies: copies.get(r.adId),
       }
       this.ads.set(ad.adId, ad)
+      const siblings = this.adsOf.get(campaign.campaignId)
+      if (siblings) siblings.push(ad)
+      else this.adsOf.set(campaign.campaignId, [ad])
       const byTier = lists.get(r.format) ?? { sponsorship: [], standard: [], house: [] }
       if (!lists.has(r.format)) lists.set(r.format, byTier)
       byTier[campaign.tier].push(ad)
     }
     for (const [format, byTier] of lists) {
       for (const t of tierOrder) byTier[t].sort((a, b) => b.bound - a.bound)
-      this.byFormat.set(format, indexByTier(byTier))
+      const indexed = indexByTier(byTier)
+      this.byFormat.set(format, indexed)
+      for (const t of tierOrder) {
+        const index = indexed[t]
+        for (const [rank, ad] of index.all.entries()) this.places.set(ad, { index, rank })
+      }
     }
+  }
+
+  /** Copies an ad's changed spend or counts into the index. */
+  private sync(ad: LiveAd): void {
+    const place = this.places.get(ad)
+    if (place) writeAdState(place.index.state, place.rank, ad)
+  }
+
+  private syncCampaign(campaignId: string): void {
+    for (const ad of this.adsOf.get(campaignId) ?? []) this.sync(ad)
   }
 
   adsFor(format: string): AdsByTier | undefined {
@@ -121,6 +140,7 @@ export class LiveCatalog {
       if (!c) continue
       c.spent = Math.max(c.spent, s.spent)
       c.spentToday = Math.max(c.spentToday, s.today)
+      this.syncCampaign(c.campaignId)
     }
     for (const s of changes.stats) {
       const ad = this.ads.get(s.adId)
@@ -131,6 +151,7 @@ export class LiveCatalog {
         ad.stats = counts
         ad.posterior = adPosterior(this.prior, counts)
       } else ad.featureStats.set(s.feature, counts)
+      this.sync(ad)
     }
   }
 
@@ -140,6 +161,7 @@ export class LiveCatalog {
     if (c) {
       c.spent += charged
       c.spentToday += charged
+      this.syncCampaign(campaignId)
     }
     const ad = this.ads.get(adId)
     if (!ad) return
@@ -151,5 +173,6 @@ export class LiveCatalog {
       const f = ad.featureStats.get(feature) ?? { impressions: 0, clicks: 0 }
       ad.featureStats.set(feature, { impressions: f.impressions + imp, clicks: f.clicks + clk })
     }
+    this.sync(ad)
   }
 }

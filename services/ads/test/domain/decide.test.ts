@@ -148,3 +148,24 @@ t.test('interests, URL and keyword targeting name what matched', async (t) => {
   t.same(run([byUrl], undefined, travelPage)[0]?.reasons, [{ kind: 'url', value: '/travel/' }])
   t.equal(run([byUrl], undefined, pageContext({ url: 'https://news.example.com/sport/x' }))[0], undefined)
 })
+
+t.test('brand safety applies to run-of-site, keyword and category campaigns alike', async (t) => {
+  const base = campaign().targeting
+  const blocked = ['IAB25']
+  const ads = [
+    ad('ros', campaign({ campaignId: 'ros', blockedCategories: blocked, price: 3 })),
+    ad('kw', campaign({ campaignId: 'kw', blockedCategories: blocked, price: 2, targeting: { ...base, keywords: ['football'] } })),
+    ad('cat', campaign({ campaignId: 'cat', blockedCategories: blocked, price: 1, targeting: { ...base, categories: ['IAB17'] } })),
+  ]
+  const safe = pageContext({ text: 'The football team won the cup match; the coach praised every player.' })
+  const unsafe = pageContext({ text: 'Football match: the team player was killed in a shooting after the cup, the coach said' })
+  t.same(
+    run(ads, undefined, safe, noon, 3).map((c) => c?.reasons),
+    [[{ kind: 'untargeted', value: 'run of site' }], [{ kind: 'keyword', value: 'football' }], [{ kind: 'inferred_category', value: 'IAB17' }]],
+  )
+  t.same(
+    run(ads, undefined, unsafe, noon, 3).map((c) => c?.ad.adId),
+    [undefined, undefined, undefined],
+    'none on a page the advertiser blocks',
+  )
+})
