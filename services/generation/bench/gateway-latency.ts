@@ -1,8 +1,8 @@
 // Generation benchmark, in one run and bounded in time:
 // 1. the gateway's added latency: the same completion asked of a local OpenAI-compatible server
-//    directly through the `openai` SDK, then through POST /v1/generate on the real server (its own
+//    directly through the `openai` SDK and through POST /v1/generate on the real server (its own
 //    process, real Postgres: budget, moderation, PII redaction, prompt, usage and the stored
-//    output), one request at a time; p50/p99 of each and of the difference;
+//    output), one request at a time, in alternating order; p50/p99 of each and of the difference;
 // 2. chatbot turns/s with the offline provider (recommendations from a local HTTP server).
 // BENCH_REQUESTS (default 2000 per side), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 8).
 import { cpus, totalmem } from 'node:os'
@@ -52,8 +52,7 @@ const fake = await startFakeOpenAi()
 fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
 const recs = await startFakeRecommendation()
 const gateway = await serve({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' })
-// Thousands of turns a run would use up the default daily budget (2M tokens) and turn into 429s.
-const offline = await serve({ RECOMMENDATION_URL: recs.url, GENERATION_TOKEN_BUDGET: '1000000000' })
+let offline: Awaited<ReturnType<typeof serve>> | undefined
 let exitCode = 0
 try {
   // 1. Direct SDK call against gateway call, interleaved so both see the same machine state.
@@ -65,11 +64,13 @@ try {
   const direct: number[] = []
   const viaGateway: number[] = []
   let failures = 0
-  const once = async (i: number) => {
-    let t0 = process.hrtime.bigint()
+  const viaSdk = async () => {
+    const t0 = process.hrtime.bigint()
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 1, temperature: 0.7, max_tokens: 400 })
     direct.push(ms(process.hrtime.bigint() - t0))
-    t0 = process.hrtime.bigint()
+  }
+  const viaServer = async (i: number) => {
+    const t0 = process.hrtime.bigint()
     const r = await fetch(`${gateway.url}/v1/generate`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
@@ -79,6 +80,17 @@ try {
     viaGateway.push(ms(process.hrtime.bigint() - t0))
     if (r.status !== 200) failures++
   }
+  // The order alternates: whichever goes second shares the machine with what the first left
+  // running (the server finishing its request, the bench's garbage), the same for both sides.
+  const once = async (i: number) => {
+    if (i % 2 === 0) {
+      await viaSdk()
+      await viaServer(i)
+    } else {
+      await viaServer(i)
+      await viaSdk()
+    }
+  }
   for (let i = 0; i < Math.min(200, requests); i++) await once(i) // warm-up
   direct.length = 0
   viaGateway.length = 0
@@ -87,10 +99,14 @@ try {
   const d = [...direct].sort((a, b) => a - b)
   const g = [...viaGateway].sort((a, b) => a - b)
 
-  // 2. Chatbot turns/s with the offline provider, over several conversations.
+  // 2. Chatbot turns/s with the offline provider, over several conversations. Its server starts
+  // now: while phase 1 ran it would only have added its background polling to the machine.
+  // Thousands of turns a run would use up the default daily budget (2M tokens) and turn into 429s.
+  offline = await serve({ RECOMMENDATION_URL: recs.url, GENERATION_TOKEN_BUDGET: '1000000000' })
+  const chatUrl = offline.url
   const ids: string[] = []
   for (let i = 0; i < connections * 4; i++) {
-    const r = await fetch(`${offline.url}/v1/conversations`, {
+    const r = await fetch(`${chatUrl}/v1/conversations`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ userId: `bench-${i}` }),
@@ -109,7 +125,7 @@ try {
   }
   const run = (duration: number) =>
     new Promise<autocannon.Result>((resolve, reject) =>
-      autocannon({ url: offline.url, connections, duration, requests: [turn] }, (err, res) => (err ? reject(err) : resolve(res))),
+      autocannon({ url: chatUrl, connections, duration, requests: [turn] }, (err, res) => (err ? reject(err) : resolve(res))),
     )
   await run(2)
   const chat = await run(seconds)
@@ -146,9 +162,9 @@ try {
   )
 } finally {
   await gateway.stop()
-  await offline.stop()
+  await offline?.stop()
   await gateway.drop()
-  await offline.drop()
+  await offline?.drop()
   await fake.close()
   await recs.close()
 }

@@ -39,9 +39,13 @@ const lexicon: Record<ModerationCategory, [RegExp, number][]> = {
   ],
 }
 
+// Matches where any cue matches: one scan decides the common case (no cue), where every score is 0.
+const anyCue = new RegExp(ModerationCategories.flatMap((c) => lexicon[c].map(([re]) => re.source)).join('|'))
+
 /** The in-process classifier: used when the provider has no moderation endpoint. */
 export function classify(text: string): ModerationVerdict {
   const lower = text.toLowerCase()
+  if (!anyCue.test(lower)) return { score: 0, categories: { hate: 0, harassment: 0, violence: 0, 'self-harm': 0, sexual: 0 }, source: 'local' }
   const categories = {} as Record<ModerationCategory, number>
   let score = 0
   for (const category of ModerationCategories) {

@@ -41,12 +41,16 @@ const patterns: { kind: PiiKind; re: RegExp; accept?: (m: string) => boolean }[]
   { kind: 'phone', re: /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){2,4}\b/g, accept: (m) => m.replace(/\D/g, '').length >= 8 },
 ]
 
+const MAY_HOLD_PII = /[\d@]/
+
 /**
  * Replaces personal data in text with `[EMAIL]`, `[PHONE]` … before the text leaves for a
  * provider. Pattern based: it errs towards redacting any long digit run that looks like a phone.
  */
 export function redactPii(text: string): Redacted {
   const counts: Partial<Record<PiiKind, number>> = {}
+  // Every pattern needs a digit or an @: most briefs have neither, and skip the six scans.
+  if (!MAY_HOLD_PII.test(text)) return { text, counts }
   let out = text
   for (const { kind, re, accept } of patterns) {
     out = out.replace(re, (m) => {

@@ -14,6 +14,13 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4)
 }
 
+/** `estimateTokens` of the messages' contents joined by newlines, without building that text. */
+export function estimatePromptTokens(messages: readonly { content: string }[]): number {
+  let chars = Math.max(0, messages.length - 1)
+  for (const m of messages) chars += m.content.length
+  return Math.ceil(chars / 4)
+}
+
 /** Parses `GENERATION_TOKEN_BUDGETS` (`keyName:tokens,…`) into a map; a bad entry throws naming it. */
 export function parseBudgets(spec: string): Map<string, number> {
   const out = new Map<string, number>()

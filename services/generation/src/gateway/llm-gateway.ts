@@ -2,7 +2,7 @@ import { AppError, type Clock } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import { cacheKey } from '../domain/cache-key.ts'
-import { estimateTokens, noUsage, type Usage } from '../domain/usage.ts'
+import { estimatePromptTokens, noUsage, type Usage } from '../domain/usage.ts'
 import type { OutputLog } from '../memory/output-log.ts'
 import type { SpendLedger } from '../memory/spend-ledger.ts'
 import type { Completion, CompletionRequest, Provider } from '../providers/provider.ts'
@@ -75,7 +75,7 @@ export function createGateway(deps: {
     const now = clock()
     const budget = settings.budget(apiKeyName)
     const spent = await spend.spent(apiKeyName, utcDay(now))
-    const needed = estimateTokens(request.messages.map((m) => m.content).join('\n'))
+    const needed = estimatePromptTokens(request.messages)
     if (spent + needed > budget) {
       throw new AppError('rate_limited', `The daily token budget of ${budget} tokens for this API key is used up (${spent} spent); it resets at 00:00 UTC`, {
         headers: { 'retry-after': String(secondsToMidnight(now)) },

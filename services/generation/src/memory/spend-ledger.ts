@@ -12,6 +12,8 @@ interface DaySpend {
   held: number
   /** Written since `base` was read; `seq` orders them against reads. */
   written: { seq: number; tokens: number }[]
+  /** The sum of `written`'s tokens (asked on every request, changed on every write). */
+  writtenTokens: number
 }
 
 export interface SpendLedgerOptions {
@@ -61,10 +63,11 @@ export class SpendLedger {
     const d = this.entry(apiKeyName, day)
     if (held) d.held -= tokens
     d.written.push({ seq: ++this.seq, tokens })
+    d.writtenTokens += tokens
   }
 
   private total(d: DaySpend): number {
-    return d.written.reduce((n, w) => n + w.tokens, d.base + d.held)
+    return d.base + d.held + d.writtenTokens
   }
 
   private entry(apiKeyName: string, day: string): DaySpend {
@@ -73,7 +76,7 @@ export class SpendLedger {
     if (!d) {
       // Budgets are per day: yesterday's entries are done with.
       for (const k of this.days.keys()) if (k.slice(k.indexOf('\0') + 1) < day) this.days.delete(k)
-      d = { base: 0, ready: false, readAt: 0, refreshing: false, held: 0, written: [] }
+      d = { base: 0, ready: false, readAt: 0, refreshing: false, held: 0, written: [], writtenTokens: 0 }
       this.days.set(key, d)
     }
     return d
@@ -90,6 +93,7 @@ export class SpendLedger {
       d.readAt = at
       d.ready = true
       d.written = d.written.filter((w) => w.seq > since)
+      d.writtenTokens = d.written.reduce((n, w) => n + w.tokens, 0)
     } finally {
       d.refreshing = false
     }

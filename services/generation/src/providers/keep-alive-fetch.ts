@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { pipeline, Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { BufferedResponse } from './buffered-response.ts'
+import { requestTarget } from './request-target.ts'
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
@@ -50,8 +51,8 @@ export function keepAliveFetch(): Fetch {
   const agents = { 'http:': new HttpAgent({ keepAlive: true, scheduling: 'lifo' }), 'https:': new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) }
   return (input, init = {}) => {
     const body = init.body
-    const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
+    const target = requestTarget(input)
+    if (!target || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) {
       return fetch(input, init)
     }
     const signal = init.signal ?? undefined
@@ -61,11 +62,11 @@ export function keepAliveFetch(): Fetch {
       headers[name] = value
     })
     if (body != null) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest
     // A streamed completion stays a stream whatever content type the server gives it.
     const streamed = typeof body === 'string' ? /"stream"\s*:\s*true/.test(body) : false
     return new Promise<Response>((resolve, reject) => {
-      const req = send(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] })
+      const req = send({ ...target.options, method: init.method ?? 'GET', headers, agent: agents[target.protocol] })
       const onAbort = () => req.destroy(signal ? (abortError(signal) as Error) : undefined)
       const done = () => signal?.removeEventListener('abort', onAbort)
       signal?.addEventListener('abort', onAbort, { once: true })
@@ -75,7 +76,7 @@ export function keepAliveFetch(): Fetch {
       })
       req.once('response', (res) => {
         const status = res.statusCode ?? 0
-        const meta = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res), url: url.href }
+        const meta = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res), url: target.href }
         if (NULL_BODY.has(status)) {
           res.resume()
           res.once('end', done)

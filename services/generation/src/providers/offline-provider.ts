@@ -1,4 +1,4 @@
-import { estimateTokens } from '../domain/usage.ts'
+import { estimatePromptTokens, estimateTokens } from '../domain/usage.ts'
 import { composeChat } from './offline/compose-chat.ts'
 import { composeGenerate } from './offline/compose-generate.ts'
 import { composeStory } from './offline/compose-story.ts'
@@ -21,7 +21,7 @@ export function offlineProvider(): Provider {
     name: 'offline',
     async complete(req: CompletionRequest): Promise<Completion> {
       const texts = Array.from({ length: req.n }, (_, i) => compose(req.brief, i))
-      const prompt = estimateTokens(req.messages.map((m) => m.content).join('\n'))
+      const prompt = estimatePromptTokens(req.messages)
       return {
         texts,
         usage: { promptTokens: prompt, completionTokens: texts.reduce((n, t) => n + estimateTokens(t), 0) },
@@ -32,7 +32,7 @@ export function offlineProvider(): Provider {
     async *stream(req): AsyncIterable<StreamPart> {
       const text = compose(req.brief, 0)
       for (const part of text.match(/\S+\s*|\s+/g) ?? []) yield { delta: part }
-      yield { usage: { promptTokens: estimateTokens(req.messages.map((m) => m.content).join('\n')), completionTokens: estimateTokens(text) } }
+      yield { usage: { promptTokens: estimatePromptTokens(req.messages), completionTokens: estimateTokens(text) } }
     },
   }
 }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai'
 import { ModerationCategories, type ModerationVerdict } from '../domain/moderation.ts'
-import { estimateTokens, type Usage } from '../domain/usage.ts'
+import { estimatePromptTokens, estimateTokens, type Usage } from '../domain/usage.ts'
 import { keepAliveFetch } from './keep-alive-fetch.ts'
 import type { Completion, CompletionRequest, Provider, StreamPart } from './provider.ts'
 import { ProviderError, toProviderError } from './provider-error.ts'
@@ -23,7 +23,7 @@ function responseFormat(req: Pick<CompletionRequest, 'json'>) {
 }
 
 function estimate(req: Pick<CompletionRequest, 'messages'>, texts: string[]): Usage {
-  return { promptTokens: estimateTokens(req.messages.map((m) => m.content).join('\n')), completionTokens: texts.reduce((n, t) => n + estimateTokens(t), 0) }
+  return { promptTokens: estimatePromptTokens(req.messages), completionTokens: texts.reduce((n, t) => n + estimateTokens(t), 0) }
 }
 
 /** The `openai` SDK against an OpenAI-compatible endpoint: timeouts, retries, streaming, JSON output, usage. */

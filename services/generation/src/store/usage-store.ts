@@ -8,8 +8,18 @@ export const USAGE_SHARDS = 16
 /** The row this write adds to. */
 export const usageShard = () => Math.floor(Math.random() * USAGE_SHARDS)
 
-/** The UTC day a budget counts against, as `yyyy-mm-dd`. */
-export const utcDay = (d: Date) => d.toISOString().slice(0, 10)
+const DAY_MS = 86_400_000
+let day = { start: 0, end: 0, text: '' }
+
+/** The UTC day a budget counts against, as `yyyy-mm-dd` (asked several times a request: the last day is kept). */
+export function utcDay(d: Date): string {
+  const t = d.getTime()
+  if (t >= day.start && t < day.end) return day.text
+  const text = d.toISOString().slice(0, 10)
+  const start = Math.floor(t / DAY_MS) * DAY_MS
+  day = { start, end: start + DAY_MS, text }
+  return text
+}
 
 /** Tokens a key spent on a day. */
 export async function tokensSpent(db: Kysely<GenerationDb>, apiKeyName: string, day: string): Promise<number> {

@@ -24,3 +24,16 @@ t.test('a stream never lets a banned word through, however it is split', async (
     t.match(out, /cheapness/, 'longer words kept')
   }
 })
+
+t.test('matchers are kept per list: another list, or the same list again, gives its own answer', async (t) => {
+  const a = ['cheap']
+  const b = ['cheap', 'deal']
+  const text = 'A cheap deal, cheap again.'
+  for (let i = 0; i < 3; i++) {
+    t.same(findBanned(text, a), ['cheap'], `list a, call ${i}`)
+    t.same(findBanned(text, b).sort(), ['cheap', 'deal'], `list b, call ${i}`)
+    t.equal(redactBanned(text, b).text, 'A █████ ████, █████ again.', `redacted, call ${i}`)
+  }
+  t.same(findBanned(text, []), [])
+  t.same(redactBanned(text, ['  ']), { text, found: [] }, 'a blank word bans nothing')
+})

@@ -17,3 +17,11 @@ t.test('ordinary numbers and text stay', async (t) => {
   t.ok(luhnValid('4111111111111111'))
   t.notOk(luhnValid('4111111111111112'))
 })
+
+t.test('text with neither a digit nor an @ is returned as is; an @ alone is still looked at', async (t) => {
+  const text = 'Nothing personal here, only words.'
+  const r = redactPii(text)
+  t.equal(r.text, text)
+  t.same(r.counts, {})
+  t.same(redactPii('write to jane@example.org'), { text: 'write to [EMAIL]', counts: { email: 1 } })
+})

@@ -88,6 +88,20 @@ t.test('erasure drops unwritten outputs; their spend still counts', async (t) =>
   t.equal(after.promptTokens - before.promptTokens, r.json().usage.promptTokens)
 })
 
+t.test('each batch shape (with and without cache entries) is written, in any order', async (t) => {
+  await h.settle()
+  const ids: string[] = []
+  for (const cache of [false, true, false, true]) {
+    const r = await generate({ use: 'notification', userId: 'shapes-1', cache, brief: { topic: `shape ${ids.length}` } })
+    t.equal(r.statusCode, 200, r.body)
+    ids.push(r.json().generationId)
+    await h.settle()
+  }
+  t.same((await generationsOf('shapes-1')).sort(), [...ids].sort())
+  const cached = await h.db.selectFrom('promptCache').select('cacheKey').where('userId', '=', 'shapes-1').execute()
+  t.equal(cached.length, 2, 'the entries of the two cached requests')
+})
+
 t.test('the budget holds while spend is unwritten, and counts other replicas’ spend', async (t) => {
   await h.settle()
   const spentNow = async () => {
