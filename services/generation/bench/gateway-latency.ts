@@ -6,12 +6,12 @@
 // 2. chatbot turns/s with the offline provider (recommendations from a local HTTP server).
 // BENCH_REQUESTS (default 2000 per side), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 8).
 import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
-import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_SECRET_KEY } from '@attune/kit/testing'
+import { TEST_SECRET_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 import OpenAI from 'openai'
 import { startFakeOpenAi } from '../test/support/fake-openai.ts'
 import { startFakeRecommendation } from '../test/support/fake-recommendation.ts'
+import { startBenchServer } from './bench-server.ts'
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 2000)
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -24,35 +24,13 @@ function percentile(sorted: number[], p: number): number {
 const ms = (ns: bigint) => Number(ns) / 1e6
 const round = (x: number) => Number(x.toFixed(3))
 
-async function serve(env: Record<string, string>) {
-  const db = await createTestDatabase()
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const url = `http://127.0.0.1:${port}`
-  const server = await startNodeProcess(
-    join(import.meta.dirname, '..', 'src', 'server.ts'),
-    {
-      DATABASE_URL: db.url,
-      ATTUNE_API_KEYS: TEST_API_KEYS,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '100000000',
-      GENERATION_RATE_LIMIT_PER_MINUTE: '100000000',
-      DOCS_ENABLED: 'false',
-      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/generation-prof" to profile the servers.
-      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-      ...env,
-    },
-    async () => (await fetch(`${url}/health/ready`)).status === 200,
-  )
-  return { url, stop: async () => void (await server.stop()), drop: () => db.drop() }
-}
+const serve = (env: Record<string, string>) => startBenchServer(env)
 
 const fake = await startFakeOpenAi()
 fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
 const recs = await startFakeRecommendation()
 const gateway = await serve({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' })
-let offline: Awaited<ReturnType<typeof serve>> | undefined
+let offline: Awaited<ReturnType<typeof startBenchServer>> | undefined
 let exitCode = 0
 try {
   // 1. Direct SDK call against gateway call, interleaved so both see the same machine state.

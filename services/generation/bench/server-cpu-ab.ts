@@ -7,8 +7,9 @@
 // this workspace's node_modules). BENCH_REQUESTS (default 3000 rounds, after 300 of warm-up).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_SECRET_KEY } from '@attune/kit/testing'
+import { TEST_SECRET_KEY } from '@attune/kit/testing'
 import { startFakeOpenAi } from '../test/support/fake-openai.ts'
+import { startBenchServer } from './bench-server.ts'
 
 const before = process.env.BENCH_BEFORE
 if (!before) throw new Error('BENCH_BEFORE must name the other build’s src/server.ts')
@@ -30,31 +31,15 @@ const fake = await startFakeOpenAi()
 fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
 
 async function serve(name: string, script: string) {
-  const db = await createTestDatabase()
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const url = `http://127.0.0.1:${port}`
-  const server = await startNodeProcess(
+  const server = await startBenchServer(
+    { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' },
     script,
-    {
-      DATABASE_URL: db.url,
-      ATTUNE_API_KEYS: TEST_API_KEYS,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '100000000',
-      GENERATION_RATE_LIMIT_PER_MINUTE: '100000000',
-      DOCS_ENABLED: 'false',
-      OPENAI_API_KEY: 'sk-bench',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MAX_RETRIES: '0',
-      GENERATION_CACHE_TTL_SECONDS: '0',
-    },
-    async () => (await fetch(`${url}/health/ready`)).status === 200,
   )
+  const { url } = server
   const latencies: number[] = []
   return {
     name,
-    pid: server.child.pid as number,
+    pid: server.pid,
     latencies,
     async call(i: number) {
       const t0 = process.hrtime.bigint()
@@ -69,7 +54,7 @@ async function serve(name: string, script: string) {
     },
     stop: async () => {
       await server.stop()
-      await db.drop()
+      await server.drop()
     },
   }
 }
