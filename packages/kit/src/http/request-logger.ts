@@ -14,7 +14,8 @@ export class LazyRequestLogger implements FastifyBaseLogger {
   private readonly bindings: Bindings
   private readonly options: ChildLoggerOptions
   private made: Logger | undefined
-  private minimum: number
+  /** The lowest level written until the child is made (then the child's own level decides). */
+  private readonly minimum: number
 
   constructor(parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
     this.parent = parent
@@ -25,15 +26,12 @@ export class LazyRequestLogger implements FastifyBaseLogger {
 
   /** The pino child, made on first use. */
   private get logger(): Logger {
-    if (!this.made) {
-      this.made = this.parent.child(this.bindings, this.options)
-      this.minimum = this.made.levelVal
-    }
+    this.made ??= this.parent.child(this.bindings, this.options)
     return this.made
   }
 
   private enabled(method: Method): boolean {
-    return (this.parent.levels.values[method] ?? 0) >= this.minimum
+    return (this.parent.levels.values[method] ?? 0) >= (this.made?.levelVal ?? this.minimum)
   }
 
   get level(): LevelWithSilentOrString {
