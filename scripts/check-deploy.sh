@@ -3,7 +3,11 @@
 #   - docker-compose.yml validates;
 #   - deploy/k8s/base and every overlay under deploy/k8s/overlays render with kustomize;
 #   - every rendered Deployment and Job keeps readOnlyRootFilesystem and runAsNonRoot,
-#     and no service-template placeholder is left unreplaced.
+#     and no service-template placeholder is left unreplaced;
+#   - deploy/Dockerfile's build stage, replayed without Docker for every service: what its COPY
+#     lines bring into the context (less .dockerignore's node_modules) installs with its own
+#     `pnpm install --offline --frozen-lockfile` from the local store (a dependency patch the
+#     Dockerfile forgot to copy, say, fails here and not first in an image build).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,6 +101,35 @@ for target in "${targets[@]}"; do
   read -r deployments jobs < <(check_hardening "$out" "$target") || fail "$target: workload without pod hardening (see above)"
   ((deployments > 0)) || fail "$target: rendered no Deployment"
   echo "ok   $target ($deployments Deployments, $jobs Jobs: readOnlyRootFilesystem, runAsNonRoot)"
+done
+
+# --- Dockerfile build stage ----------------------------------------------------------------
+have pnpm || fail "pnpm is needed to replay the Dockerfile's install"
+# The sources and destination of each COPY of the build stage (up to the runtime stage, no --from).
+copies="$(awk '/^FROM .* AS runtime/ { exit } /^COPY / && !/--from/ { $1 = ""; print }' deploy/Dockerfile)"
+install="$(awk '/^RUN pnpm install/ { cmd = $0; while (cmd ~ /\\$/) { getline more; cmd = substr(cmd, 1, length(cmd) - 1) more } sub(/^RUN /, "", cmd); sub(/ &&.*/, "", cmd); print cmd; exit }' deploy/Dockerfile)"
+[[ -n "$copies" && -n "$install" ]] || fail "deploy/Dockerfile: no COPY or pnpm install found in the build stage"
+for dir in services/*/; do
+  service="$(basename "$dir")"
+  ctx="$tmp/image-$service"
+  mkdir -p "$ctx"
+  while read -r -a parts; do
+    dest="${parts[-1]//\$\{SERVICE\}/$service}"
+    for src in "${parts[@]:0:${#parts[@]}-1}"; do
+      src="${src//\$\{SERVICE\}/$service}"
+      # Only the forms the Dockerfile uses: files into ./, or a directory to the same path.
+      [[ "$dest" == "./" || "${src%/}" == "${dest%/}" ]] || fail "deploy/Dockerfile: COPY $src $dest is not replayed here"
+      # .dockerignore keeps node_modules, tests and benches out of the context.
+      tar -cf - --exclude=node_modules --exclude=test --exclude=bench "$src" | tar -xf - -C "$ctx"
+    done
+  done <<<"$copies"
+  cmd="${install//\$\{SERVICE\}/$service}"
+  cmd="${cmd//--store-dir \/pnpm\/store/}"
+  (cd "$ctx" && eval "$cmd") >"$tmp/install-$service.log" 2>&1 || {
+    tail -20 "$tmp/install-$service.log" >&2
+    fail "deploy/Dockerfile: the build stage's install fails for $service (see above)"
+  }
+  echo "ok   deploy/Dockerfile build stage installs $service offline"
 done
 
 echo "check-deploy: all checks passed"
