@@ -32,13 +32,15 @@ export interface PreparedTurn {
 
 /** Everything before the provider: input guard, the user's slate from the recommendation service, the prompt. */
 export async function prepareChatTurn(deps: FlowDeps, conversationId: string, text: string): Promise<PreparedTurn> {
-  const { ctx } = deps
+  const { ctx, memory } = deps
   const conversation = await conversationById(ctx.db, conversationId)
   if (!conversation) throw errors.notFound('Conversation', conversationId)
   const [policy, signals, voice, history] = await Promise.all([
-    policyFor(ctx.db, 'chat'),
+    // The read caches generate uses: a turn reads no policy or voice row, and the prompt cache
+    // (domain/prompt.ts, keyed by the voice object) builds the system message once per voice.
+    memory.policies.get('chat', () => policyFor(ctx.db, 'chat')),
     signalsOf(ctx.db, conversation.userId),
-    conversation.voiceId ? getVoice(ctx.db, conversation.voiceId) : undefined,
+    conversation.voiceId ? memory.voices.get(conversation.voiceId, () => getVoice(ctx.db, conversation.voiceId as string)) : undefined,
     recentMessages(ctx.db, conversationId, HISTORY),
   ])
   const guarded = await guardInput(deps.moderate, [{ field: '/text', text }], policy.blockThreshold)
