@@ -122,6 +122,30 @@ export interface DecisionsTable {
   createdAt: Date
 }
 
+/** One decision in a `decision_requests` row, positional (what the request shares is on the row). */
+export type StoredDecision = [
+  decisionId: string,
+  placementId: string,
+  adId: string,
+  campaignId: string,
+  tier: Tier,
+  value: number,
+  propensity: number,
+  feature: string,
+  reasons: Reason[],
+  copyVariantId: string | null,
+  copySegmentId: string | null,
+]
+
+/** The decision log since migration 0003: one row per request (older rows are in `decisions`). */
+export interface DecisionRequestsTable {
+  requestId: string
+  userId: string | null
+  personalized: boolean
+  createdAt: Date
+  decisions: Json<StoredDecision[]>
+}
+
 /** One piece of targeting that matched, kept for `why`. */
 export interface Reason {
   kind: 'keyword' | 'url' | 'category' | 'inferred_category' | 'segment' | 'interest' | 'language' | 'country' | 'untargeted'
@@ -185,6 +209,7 @@ export interface AdsDb extends KitTables {
   adStats: AdStatsTable
   statsDaily: StatsDailyTable
   decisions: DecisionsTable
+  decisionRequests: DecisionRequestsTable
   tracked: TrackedTable
   adUsers: AdUsersTable
   userImpressions: UserImpressionsTable

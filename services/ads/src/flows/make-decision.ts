@@ -4,8 +4,8 @@ import { v7 as uuidv7 } from 'uuid'
 import type { AdsConfig } from '../config.ts'
 import { decide, defaultDecideOptions } from '../domain/decide.ts'
 import type { Serving } from '../serving/serving.ts'
-import type { LoggedDecision } from '../store/decisions-store.ts'
-import { signClaims } from '../tracking/token.ts'
+import type { LoggedChoice } from '../store/decisions-store.ts'
+import { type DecisionClaims, signRequest } from '../tracking/token.ts'
 import type { PlacedAd } from './decision-json.ts'
 
 /** What `POST /v1/decisions` answers; a placement without an ad is its id alone. */
@@ -39,8 +39,10 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
   )
   const requestId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
   const userId = user.personalized ? (body.userKey ?? null) : null
-  const rows: LoggedDecision[] = []
+  const logged: LoggedChoice[] = []
   const placements: (PlacedAd | string)[] = []
+  const placed: PlacedAd[] = []
+  const signed: DecisionClaims[] = []
   for (let i = 0; i < choices.length; i++) {
     const choice = choices[i]
     const placementId = (asks[i] as { placementId: string }).placementId
@@ -50,14 +52,11 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
     }
     const decisionId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
     const c = choice.ad.campaign
-    rows.push({
+    logged.push({
       decisionId,
-      requestId,
       placementId,
       adId: choice.ad.adId,
       campaignId: c.campaignId,
-      userId,
-      personalized: user.personalized,
       tier: choice.tier,
       value: choice.value,
       propensity: choice.propensity,
@@ -65,20 +64,16 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       reasons: choice.reasons,
       copyVariantId: choice.copy?.variantId ?? null,
       copySegmentId: choice.copy?.segmentId ?? null,
-      createdAt: at,
     })
-    const token = signClaims(config.ADS_SIGNING_SECRET, {
-      d: decisionId,
-      a: choice.ad.adId,
-      c: c.campaignId,
-      p: placementId,
-      ...(body.userKey ? { u: body.userKey } : {}),
-      z: user.personalized ? 1 : 0,
-      f: choice.feature,
-      t: at,
-    })
-    placements.push({ placementId, decisionId, ad: choice.ad, copyText: choice.copy?.text, token })
+    signed.push({ d: decisionId, a: choice.ad.adId, c: c.campaignId, p: placementId, f: choice.feature })
+    placed.push({ placementId, decisionId, ad: choice.ad, copyText: choice.copy?.text, token: '' })
+    placements.push(placed[placed.length - 1] as PlacedAd)
   }
-  serving.decisions.record(rows)
+  if (signed.length > 0) {
+    const tokens = signRequest(config.ADS_SIGNING_SECRET, { ...(body.userKey ? { u: body.userKey } : {}), z: user.personalized ? 1 : 0, t: at }, signed)
+    for (let i = 0; i < placed.length; i++) (placed[i] as PlacedAd).token = tokens[i] as string
+  }
+  // Decision ids carry the request's time (`at`): `findDecision` finds their row by it.
+  serving.decisions.record({ requestId, userId, personalized: user.personalized, createdAt: at, decisions: logged })
   return { requestId, personalized: user.personalized, placements }
 }

@@ -46,7 +46,7 @@ export class Serving {
   constructor(ctx: ServiceContext<AdsDb, AdsConfig>) {
     this.ctx = ctx
     this.rng = seededRng(ctx.config.ADS_RANDOM_SEED ?? randomInt(2 ** 31))
-    this.decisions = new DecisionLog(ctx.db, { flushMs: 200, maxBuffered: 500, recentMax: 50_000, log: ctx.log })
+    this.decisions = new DecisionLog(ctx.db, { flushMs: 200, maxBuffered: 500, log: ctx.log })
     this.awaited = new AwaitedEvents(ctx.db)
   }
 

@@ -5,5 +5,6 @@ import type { AdsDb } from '../db.ts'
 export async function eraseUser(trx: Kysely<AdsDb>, userId: string): Promise<void> {
   await trx.deleteFrom('adUsers').where('userId', '=', userId).execute()
   await trx.deleteFrom('userImpressions').where('userId', '=', userId).execute()
+  await trx.deleteFrom('decisionRequests').where('userId', '=', userId).execute()
   await trx.deleteFrom('decisions').where('userId', '=', userId).execute()
 }

@@ -26,12 +26,28 @@ export class HmacSha256 {
   /** The MAC of `message` (as UTF-8), base64url-encoded. */
   base64url(message: string): string {
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
-    if (BLOCK + message.length * 3 > this.inner.length) {
-      const bigger = Buffer.alloc(BLOCK + message.length * 3)
+    this.reserve(message.length * 3)
+    const n = this.inner.write(message, BLOCK, 'utf8')
+    return this.finish(n)
+  }
+
+  /** The MAC of `message` (bytes), base64url-encoded. */
+  base64urlOfBytes(message: Uint8Array): string {
+    this.reserve(message.length)
+    this.inner.set(message, BLOCK)
+    return this.finish(message.length)
+  }
+
+  private reserve(n: number): void {
+    if (BLOCK + n > this.inner.length) {
+      const bigger = Buffer.alloc(BLOCK + n)
       this.inner.copy(bigger, 0, 0, BLOCK)
       this.inner = bigger
     }
-    const n = this.inner.write(message, BLOCK, 'utf8')
+  }
+
+  /** The outer hash of the inner hash over the pad and the message's `n` bytes written after it. */
+  private finish(n: number): string {
     hash('sha256', this.inner.subarray(0, BLOCK + n), 'buffer').copy(this.outer, BLOCK)
     return hash('sha256', this.outer, 'base64url')
   }

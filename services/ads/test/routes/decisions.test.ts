@@ -6,7 +6,14 @@ import { randomUUID } from 'node:crypto'
 import { EventTypes } from '@attune/contracts'
 import { asAdmin, asSite, waitFor } from '@attune/kit/testing'
 import t from 'tap'
+import { findDecision, purgeDecisions } from '../../src/store/decisions-store.ts'
+import { eraseUser } from '../../src/store/erase-user.ts'
+import { exportUser } from '../../src/store/export-user.ts'
+import { signClaims, verifyToken } from '../../src/tracking/token.ts'
 import { startHarness } from '../support/harness.ts'
+
+/** The default ADS_SIGNING_SECRET (the harness sets none). */
+const DEV_SECRET = 'attune-ads-dev-signing-secret-change-me'
 
 const h = await startHarness()
 t.teardown(() => h.close())
@@ -27,6 +34,10 @@ const count = async (table: 'userImpressions' | 'decisions', userId: string) =>
         .executeTakeFirstOrThrow()
     ).n,
   )
+/** Decisions logged about a user: one row per request since migration 0003, per placement before. */
+const logged = async (userId: string) =>
+  (await h.db.selectFrom('decisionRequests').select('decisions').where('userId', '=', userId).execute()).reduce((n, r) => n + r.decisions.length, 0) +
+  (await count('decisions', userId))
 
 t.test('tiers come first, and one request never shows the same ad twice', async (t) => {
   const adv = await h.advertiser('Tiers Co')
@@ -86,7 +97,7 @@ t.test('consent: audience targeting and per-user history only with ad-personaliz
   t.equal(unknown.placements[0].decision.ad.campaignId, contextual.campaignId)
   await hit(unknown.placements[0].decision.impressionUrl)
   t.equal(await count('userImpressions', user), 0, 'no per-user history without consent')
-  t.equal(await count('decisions', user), 0)
+  t.equal(await logged(user), 0)
 
   await h.setConsent(user, 'granted')
   const granted = await waitFor(async () => {
@@ -184,6 +195,23 @@ t.test('tracking is signed, idempotent, ignores bots, publishes events, and repo
   t.equal(byPlacement.json().rows[0].key, p)
 })
 
+t.test('links signed per decision before one signature per request still count once', async (t) => {
+  const adv = await h.advertiser('Old Links Co')
+  const p = await h.placement('oldlinks')
+  await h.campaign(adv, {}, ['Old'], 'oldlinks')
+  const d = decisionsOf(await h.decide({ userKey: 'user-old-link', placements: [{ placementId: p }] }))[0]?.decision
+  if (!d) throw new Error('no decision')
+  const token = new URL(d.impressionUrl, 'http://x').searchParams.get('token') ?? ''
+  t.equal(token.split('.').length, 3, 'issued now: <i>.<claims>.<mac>')
+  const claims = verifyToken(DEV_SECRET, token)
+  if (!claims) throw new Error('token does not verify')
+  t.match(claims, { d: d.decisionId, a: d.ad.adId, c: d.ad.campaignId, p, u: 'user-old-link', z: 0 })
+  // The same decision's link as issued before (a version 1 token), once, then a repeat.
+  const old = `/v1/track/impression?token=${signClaims(DEV_SECRET, claims)}`
+  t.same((await hit(old)).json(), { counted: true })
+  t.same((await hit(d.impressionUrl)).json(), { counted: false }, 'the decision counts once whichever link')
+})
+
 t.test('why explains a shown ad in plain words', async (t) => {
   const adv = await h.advertiser('Trail Outfitters')
   const p = await h.placement('why')
@@ -208,8 +236,11 @@ t.test('why explains a shown ad in plain words', async (t) => {
   t.match(w.explanation, /page text reads as Travel \(IAB20\)/)
   t.match(w.explanation, /not personalized: nothing about you was used/)
   t.ok(w.propensity > 0 && w.propensity <= 1)
-  // Also once written behind (another replica answers from the database).
-  await waitFor(async () => (await h.db.selectFrom('decisions').select('decisionId').where('decisionId', '=', d.decisionId).executeTakeFirst()) !== undefined)
+  // Also once written behind (another replica answers from the database), the same.
+  const stored = await waitFor(async () => findDecision(h.db, d.decisionId))
+  t.same(stored?.reasons, w.matched)
+  t.match(stored, { decisionId: d.decisionId, campaignId: d.ad.campaignId, personalized: false, propensity: w.propensity, tier: 'standard' })
+  t.equal(stored?.createdAt.toISOString(), w.decidedAt)
   t.equal((await h.app.inject({ url: `/v1/decisions/${randomUUID()}/why` })).statusCode, 404)
 })
 
@@ -222,13 +253,58 @@ t.test('erasure leaves nothing about the user', async (t) => {
   const d = decisionsOf(await h.decide({ userKey: user, placements: [{ placementId: p }] }))[0]?.decision
   t.equal(d?.personalized, true)
   await hit(d?.impressionUrl ?? '')
-  await waitFor(async () => (await count('decisions', user)) > 0, { what: 'decision written' })
+  await waitFor(async () => (await logged(user)) > 0, { what: 'decision written' })
   t.equal(await count('userImpressions', user), 1)
   await h.publish('privacy', EventTypes.erasureRequested.type, user, { requestId: randomUUID(), userId: user })
   await waitFor(async () => h.seen.some((e) => e.type === EventTypes.erasureCompleted.type && (e.data as { userId: string }).userId === user), {
     what: 'erasure confirmed',
   })
   t.equal(await count('userImpressions', user), 0)
-  t.equal(await count('decisions', user), 0)
+  t.equal(await logged(user), 0)
   t.equal((await h.db.selectFrom('adUsers').selectAll().where('userId', '=', user).execute()).length, 0)
+})
+
+t.test('decisions logged per placement before migration 0003 are still found, exported, erased and purged', async (t) => {
+  const adv = await h.advertiser('Legacy Co')
+  const p = await h.placement('legacy')
+  const c = await h.campaign(adv, {}, ['L'], 'legacy')
+  const user = 'user-legacy'
+  await h.setConsent(user, 'granted')
+  const d = decisionsOf(await h.decide({ userKey: user, placements: [{ placementId: p }] }))[0]?.decision
+  if (!d) throw new Error('no decision')
+  await waitFor(async () => findDecision(h.db, d.decisionId), { what: 'decision written' })
+  const old = {
+    decisionId: randomUUID(),
+    requestId: randomUUID(),
+    placementId: p,
+    adId: d.ad.adId,
+    campaignId: c.campaignId,
+    userId: user,
+    personalized: true,
+    tier: 'standard' as const,
+    value: 0.5,
+    propensity: 0.25,
+    feature: '',
+    reasons: JSON.stringify([{ kind: 'untargeted', value: 'run of site' }]),
+    copyVariantId: null,
+    copySegmentId: null,
+    createdAt: new Date(Date.now() - 60_000),
+  }
+  await h.db.insertInto('decisions').values(old).execute()
+  const why = await h.app.inject({ url: `/v1/decisions/${old.decisionId}/why` })
+  t.equal(why.statusCode, 200, why.body)
+  t.match(why.json(), { decisionId: old.decisionId, advertiser: 'Legacy Co', propensity: 0.25, matched: [{ kind: 'untargeted' }] })
+  const exported = await exportUser(h.db, user)
+  t.same(
+    exported.decisions.map((x) => x.decisionId),
+    [old.decisionId, d.decisionId],
+    'both logs, oldest first',
+  )
+  t.match(exported.decisions[1], { adId: d.ad.adId, campaignId: d.ad.campaignId, placementId: p, personalized: true })
+  await purgeDecisions(h.db, new Date(Date.now() - 30_000))
+  t.equal(await findDecision(h.db, old.decisionId), undefined, 'purged by age')
+  t.ok(await findDecision(h.db, d.decisionId), 'a recent one stays')
+  await h.db.transaction().execute((trx) => eraseUser(trx, user))
+  t.equal(await logged(user), 0)
+  t.equal(await findDecision(h.db, d.decisionId), undefined)
 })

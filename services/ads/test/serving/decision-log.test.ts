@@ -1,19 +1,17 @@
-// Decisions are serialized once when logged: `why` reads them back from memory exactly as logged,
-// they are written in one batch, and erasure drops a user's before they are written or read.
+// Decisions are serialized once when logged, one row per request: `why` reads them back from memory
+// exactly as logged until written, they are written in one batch, and erasure drops a user's before
+// they are written or read.
 import type { Kysely } from 'kysely'
 import t from 'tap'
 import type { AdsDb } from '../../src/db.ts'
 import { DecisionLog } from '../../src/serving/decision-log.ts'
-import type { LoggedDecision } from '../../src/store/decisions-store.ts'
+import { decisionRequestRow, type LoggedChoice, type LoggedRequest } from '../../src/store/decisions-store.ts'
 
-const row = (decisionId: string, userId: string | null, over: Partial<LoggedDecision> = {}): LoggedDecision => ({
+const choice = (decisionId: string, over: Partial<LoggedChoice> = {}): LoggedChoice => ({
   decisionId,
-  requestId: 'r1',
   placementId: 'p1',
   adId: 'a1',
   campaignId: 'c1',
-  userId,
-  personalized: userId !== null,
   tier: 'standard',
   value: 0.012345678901234567,
   propensity: 11 / 17,
@@ -21,22 +19,32 @@ const row = (decisionId: string, userId: string | null, over: Partial<LoggedDeci
   reasons: [{ kind: 'keyword', value: 'cup "final"' }],
   copyVariantId: null,
   copySegmentId: null,
-  createdAt: 1_764_000_000_123,
   ...over,
 })
 
-/** A database that keeps what the log writes and finds nothing. */
-function fakeDb() {
+const request = (requestId: string, userId: string | null, decisions: LoggedChoice[]): LoggedRequest => ({
+  requestId,
+  userId,
+  personalized: userId !== null,
+  createdAt: 1_764_000_000_123,
+  decisions,
+})
+
+/** A database that keeps what the log writes (failing while `down.on`) and finds nothing. */
+function fakeDb(down = { on: false }) {
   const written: unknown[][] = []
   const chain: Record<string, unknown> = {}
   for (const k of ['columns', 'onConflict', 'selectAll', 'where']) chain[k] = () => chain
   chain.expression = (q: { parameters?: unknown[]; toOperationNode(): unknown }) => {
     const text = JSON.stringify(q.toOperationNode())
     const param = /"value":"(\[.*\])"/.exec(text)?.[1]
-    if (param) written.push(JSON.parse(JSON.parse(`"${param}"`)) as unknown[])
+    if (param && !down.on) written.push(JSON.parse(JSON.parse(`"${param}"`)) as unknown[])
     return chain
   }
-  chain.execute = async () => []
+  chain.execute = async () => {
+    if (down.on) throw new Error('database down')
+    return []
+  }
   chain.executeTakeFirst = async () => undefined
   const db = { insertInto: () => chain, selectFrom: () => chain } as unknown as Kysely<AdsDb>
   return { db, written }
@@ -44,28 +52,34 @@ function fakeDb() {
 
 t.test('why reads a decision back from memory as logged; one write per flush', async (t) => {
   const { db, written } = fakeDb()
-  const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100, recentMax: 100 })
-  log.record([row('d1', 'u1'), row('d2', 'u1', { placementId: 'p2', copyVariantId: 'v1', copySegmentId: 's1' })])
-  log.record([row('d3', null, { requestId: 'r2' })])
-  const d2 = await log.find('d2')
-  t.same(d2, { ...row('d2', 'u1', { placementId: 'p2', copyVariantId: 'v1', copySegmentId: 's1' }), createdAt: new Date(1_764_000_000_123) })
-  t.equal(d2?.value, 0.012345678901234567, 'numbers exactly')
+  const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
+  const d2 = choice('d2', { placementId: 'p2', copyVariantId: 'v1', copySegmentId: 's1' })
+  log.record(request('r1', 'u1', [choice('d1'), d2]))
+  log.record(request('r2', null, [choice('d3')]))
+  log.record(request('r3', null, []))
+  const found = await log.find('d2')
+  t.same(found, { ...d2, requestId: 'r1', userId: 'u1', personalized: true, createdAt: new Date(1_764_000_000_123) })
+  t.equal(found?.value, 0.012345678901234567, 'numbers exactly')
   t.equal((await log.find('d3'))?.requestId, 'r2')
   t.equal(await log.find('nope'), undefined, 'not in memory: the table (none here)')
   await log.flush()
   t.equal(written.length, 1, 'one statement')
   t.same(
-    (written[0] as unknown[][]).map((r) => r[0]),
-    ['d1', 'd2', 'd3'],
+    (written[0] as unknown[][]).map((r) => [r[0], (r[4] as unknown[][]).map((d) => d[0])]),
+    [
+      ['r1', ['d1', 'd2']],
+      ['r2', ['d3']],
+    ],
+    'one row per request with decisions; none for a request without',
   )
   await log.close()
 })
 
 t.test('erasure: nothing of the user is written or read back', async (t) => {
   const { db, written } = fakeDb()
-  const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100, recentMax: 100 })
-  log.record([row('d1', 'u1'), row('d2', 'u1')])
-  log.record([row('d3', 'u2')])
+  const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
+  log.record(request('r1', 'u1', [choice('d1'), choice('d2')]))
+  log.record(request('r2', 'u2', [choice('d3')]))
   log.forget('u1')
   t.equal(await log.find('d1'), undefined)
   t.equal(await log.find('d2'), undefined)
@@ -73,7 +87,63 @@ t.test('erasure: nothing of the user is written or read back', async (t) => {
   await log.flush()
   t.same(
     written.flat().map((r) => (r as unknown[])[0]),
-    ['d3'],
+    ['r2'],
   )
+  await log.close()
+})
+
+t.test('once written, why reads the table; a failed write stays readable from memory', async (t) => {
+  const down = { on: true }
+  const { db, written } = fakeDb(down)
+  const log = new DecisionLog(db, { flushMs: 1, maxBuffered: 100 })
+  log.record(request('r1', 'u1', [choice('d1')]))
+  await log.flush()
+  t.ok(await log.find('d1'), 'not written: still answered from memory')
+  down.on = false
+  await log.flush()
+  t.equal(written.length, 1)
+  t.equal(await log.find('d1'), undefined, 'written: the table answers (none here)')
+  await log.close()
+})
+
+t.test('a request row is written as JSON.stringify writes its columns in order', async (t) => {
+  const shared = Object.freeze([{ kind: 'untargeted', value: 'run of site' }]) as LoggedChoice['reasons']
+  const decisions = [
+    choice('d1', { reasons: shared }),
+    choice('d2', { reasons: shared, feature: '', value: 0, propensity: 1 }),
+    choice('d3', { copyVariantId: 'v1', copySegmentId: 's1', value: 1e-7, propensity: -0, feature: 'IAB"1' }),
+  ]
+  for (const r of [request('r1', 'u "1"\n\u2028', decisions), request('r2', null, decisions.slice(1)), request('r3', 'ü', [])]) {
+    const columns = [
+      r.requestId,
+      r.userId,
+      r.personalized,
+      r.createdAt,
+      r.decisions.map((d) => [
+        d.decisionId,
+        d.placementId,
+        d.adId,
+        d.campaignId,
+        d.tier,
+        d.value,
+        d.propensity,
+        d.feature,
+        d.reasons,
+        d.copyVariantId,
+        d.copySegmentId,
+      ]),
+    ]
+    t.equal(decisionRequestRow(r), JSON.stringify(columns))
+  }
+})
+
+t.test('while writes fail, what is kept in memory stays bounded', async (t) => {
+  const down = { on: true }
+  const { db } = fakeDb(down)
+  const log = new DecisionLog(db, { flushMs: 1, maxBuffered: 2 })
+  for (let i = 0; i < 200; i++) log.record(request(`r${i}`, null, [choice(`d${i}`)]))
+  t.ok(await log.find('d199'), 'the newest')
+  t.equal(await log.find('d0'), undefined, 'the oldest are dropped (as the kit drops them from its buffer)')
+  down.on = false
   await log.close()
 })
