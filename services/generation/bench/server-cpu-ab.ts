@@ -27,7 +27,7 @@ function cpuNs(pid: number): { all: number; main: number } {
   return { all, main }
 }
 
-const fake = await startFakeOpenAi()
+const fake = await startFakeOpenAi({ record: false })
 fake.answer = (_req, i) => `A short answer about the topic, variant ${i}.`
 
 async function serve(name: string, script: string) {

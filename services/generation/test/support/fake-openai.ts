@@ -58,7 +58,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   })
 }
 
-export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+/** `record: false` keeps no requests (a benchmark's thousands would only grow its heap). */
+export async function startFakeOpenAi(o: { record?: boolean } = {}): Promise<FakeOpenAi> {
   const queue: Behaviour[] = []
   const requests: RecordedRequest[] = []
   const sockets = new Set<import('node:net').Socket>()
@@ -80,7 +81,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req)
     const rec: RecordedRequest = { path: req.url ?? '', body: raw ? JSON.parse(raw) : {}, headers: req.headers }
-    requests.push(rec)
+    if (o.record !== false) requests.push(rec)
     const b = queue.shift()
     if (b && 'status' in b) return json(res, b.status, b.body ?? { error: { message: `scripted ${b.status}`, type: 'server_error' } }, b.headers)
     if (b && 'delayMs' in b) await new Promise((r) => setTimeout(r, b.delayMs))
