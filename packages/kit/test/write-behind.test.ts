@@ -81,3 +81,73 @@ t.test('a failed write is tried again', async (t) => {
   await l.close()
   t.same(written, ['r0', 'r1'])
 })
+
+t.test('unwritten: the buffer and the batch being written, until its write succeeds', async (t) => {
+  let release: () => void = () => {}
+  let fail = true
+  const l = log(async () => {
+    await new Promise<void>((r) => {
+      release = r
+    })
+    if (fail) {
+      fail = false
+      throw new Error('down')
+    }
+  })
+  l.record(rows(2))
+  const flushing = l.flush()
+  l.record([{ id: 'x', user: 'v' }])
+  t.same(
+    [...l.unwritten()].map((r) => r.id),
+    ['r0', 'r1', 'x'],
+    'in flight first, then the buffer',
+  )
+  release()
+  await flushing
+  t.same(
+    [...l.unwritten()].map((r) => r.id),
+    ['r0', 'r1', 'x'],
+    'a failed batch is unwritten again, once',
+  )
+  const again = l.flush()
+  await new Promise((r) => setImmediate(r))
+  release()
+  await again
+  t.same([...l.unwritten()], [], 'written')
+  await l.close()
+})
+
+t.test('a user erased while their batch is being written stays erased if that write fails', async (t) => {
+  let release: () => void = () => {}
+  let fail = true
+  const written: string[] = []
+  const l = log(async (batch) => {
+    await new Promise<void>((r) => {
+      release = r
+    })
+    if (fail) {
+      fail = false
+      throw new Error('down')
+    }
+    written.push(...batch.map((r) => r.id))
+  })
+  l.record([
+    { id: 'a', user: 'gone' },
+    { id: 'b', user: 'kept' },
+  ])
+  const flushing = l.flush()
+  l.forget('gone')
+  t.same(
+    [...l.unwritten()].map((r) => r.id),
+    ['b'],
+    'not read back',
+  )
+  release()
+  await flushing
+  const again = l.flush()
+  await new Promise((r) => setImmediate(r))
+  release()
+  await again
+  await l.close()
+  t.same(written, ['b'], 'the retry leaves the erased user out')
+})

@@ -25,6 +25,8 @@ export interface WriteBehindOptions<T> {
  */
 export class WriteBehindLog<T> {
   private buffer: T[] = []
+  /** The batch being written (empty when none): still unwritten until its write succeeds. */
+  private inFlight: readonly T[] = []
   private readonly recentRows: RecentMap<string, T>
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> | undefined
@@ -53,6 +55,12 @@ export class WriteBehindLog<T> {
     return this.recentRows.get(id)
   }
 
+  /** Rows recorded and not written yet (the batch being written included), oldest first. */
+  *unwritten(): Iterable<T> {
+    yield* this.inFlight
+    yield* this.buffer
+  }
+
   /** Writes what is buffered now. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
@@ -67,6 +75,8 @@ export class WriteBehindLog<T> {
   /** Erasure: nothing of this user is written any more, or read back from memory. */
   forget(userId: string): void {
     this.buffer = this.buffer.filter((r) => this.o.userOf(r) !== userId)
+    // The batch in flight is written anyway (the caller deletes again after it); it is just no longer read back.
+    this.inFlight = this.inFlight.filter((r) => this.o.userOf(r) !== userId)
     this.recentRows.deleteWhere((r) => this.o.userOf(r) === userId)
   }
 
@@ -74,11 +84,15 @@ export class WriteBehindLog<T> {
     const batch = this.buffer
     if (batch.length === 0) return
     this.buffer = []
+    this.inFlight = batch
     try {
       await this.o.write(batch)
+      this.inFlight = []
     } catch (err) {
       this.o.log?.warn({ err, rows: batch.length }, `${this.o.what} not written; retrying`)
-      this.buffer = [...batch, ...this.buffer].slice(-this.o.maxBuffered * 20)
+      // What is left of the batch: a user erased while it was being written stays erased.
+      this.buffer = [...this.inFlight, ...this.buffer].slice(-this.o.maxBuffered * 20)
+      this.inFlight = []
       await new Promise((r) => setTimeout(r, this.o.flushMs))
     }
   }

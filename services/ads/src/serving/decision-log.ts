@@ -26,31 +26,22 @@ interface Logged {
  */
 export class DecisionLog {
   private readonly log: WriteBehindLog<Logged>
-  /**
-   * Recorded and not known to be written, oldest first. `why` scans it (a rare read, at most a few
-   * flushes' worth of requests) rather than every decision being indexed by id on the serving path
-   * (issue 9: three inserts per request into a 25,000-entry map, and 50,000 decisions kept alive
-   * for the garbage collector to trace and promote).
-   */
-  private pending: Logged[] = []
-  /** Bound of `pending` while writes fail (the kit keeps at most 20 × maxBuffered unwritten, plus a batch in flight). */
-  private readonly maxPending: number
   private readonly db: Kysely<AdsDb>
 
   /** `maxBuffered` counts requests (record calls). */
   constructor(db: Kysely<AdsDb>, o: { flushMs: number; maxBuffered: number; log?: Logger }) {
     this.db = db
-    this.maxPending = 21 * o.maxBuffered
     this.log = new WriteBehindLog<Logged>({
       ...o,
+      // `find` scans the unwritten entries instead (a rare read): no index of every decision by id
+      // on the serving path (issue 9: three inserts per request into a 25,000-entry map, and 50,000
+      // decisions kept alive for the garbage collector to trace and promote).
       recentMax: 0,
-      write: async (entries) => {
-        await recordDecisionRequests(
+      write: (entries) =>
+        recordDecisionRequests(
           db,
           entries.map((e) => e.row),
-        )
-        this.written(entries)
-      },
+        ),
       idOf: (e) => e.requestId,
       userOf: (e) => e.userId,
       what: 'decisions',
@@ -62,23 +53,10 @@ export class DecisionLog {
     if (request.decisions.length === 0) return
     const entry: Logged = { requestId: request.requestId, userId: request.userId, row: decisionRequestRow(request) }
     this.log.record([entry])
-    this.pending.push(entry)
-    // Trimmed in bulk, so a push stays O(1) when the database is down for long.
-    if (this.pending.length > 2 * this.maxPending) this.pending = this.pending.slice(-this.maxPending)
-  }
-
-  /**
-   * After a batch is in the table: it and everything recorded before its last entry are (batches
-   * are written in the order recorded; what the log dropped after failed writes was older still).
-   */
-  private written(entries: readonly Logged[]): void {
-    const i = this.pending.lastIndexOf(entries[entries.length - 1] as Logged)
-    if (i >= 0) this.pending = this.pending.slice(i + 1)
   }
 
   async find(decisionId: string): Promise<DecisionView | undefined> {
-    for (let i = this.pending.length - 1; i >= 0; i--) {
-      const e = this.pending[i] as Logged
+    for (const e of this.log.unwritten()) {
       if (e.row.includes(decisionId)) {
         const d = decisionInRequestRow(e.row, decisionId)
         if (d) return d
@@ -94,7 +72,6 @@ export class DecisionLog {
   /** Erasure: nothing of this user is written any more, or answered from memory. */
   forget(userId: string): void {
     this.log.forget(userId)
-    this.pending = this.pending.filter((e) => e.userId !== userId)
   }
 
   close(): Promise<void> {

@@ -94,7 +94,7 @@ export class OutputLog {
     for (const [k, c] of this.unwrittenCache) if (c.userId === userId) this.unwrittenCache.delete(k)
     this.log.forget(userId)
     await this.log.flush()
-    // A failed flush puts its rows back in the buffer.
+    // Rows of the user recorded while that flush ran.
     this.log.forget(userId)
     await deleteReturnedOf(this.db, userId)
   }
