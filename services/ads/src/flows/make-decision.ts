@@ -66,12 +66,16 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       copySegmentId: choice.copy?.segmentId ?? null,
     })
     signed.push({ d: decisionId, a: choice.ad.adId, c: c.campaignId, p: placementId, f: choice.feature })
-    placed.push({ placementId, decisionId, ad: choice.ad, copyText: choice.copy?.text, token: '' })
-    placements.push(placed[placed.length - 1] as PlacedAd)
+    // Its token is set below, once the request's decisions are signed together.
+    const ad: PlacedAd = { placementId, decisionId, ad: choice.ad, copyText: choice.copy?.text, token: '' }
+    placed.push(ad)
+    placements.push(ad)
   }
   if (signed.length > 0) {
     const tokens = signRequest(config.ADS_SIGNING_SECRET, { ...(body.userKey ? { u: body.userKey } : {}), z: user.personalized ? 1 : 0, t: at }, signed)
-    for (let i = 0; i < placed.length; i++) (placed[i] as PlacedAd).token = tokens[i] as string
+    placed.forEach((ad, i) => {
+      ad.token = tokens[i] as string
+    })
   }
   // Decision ids carry the request's time (`at`): `findDecision` finds their row by it.
   serving.decisions.record({ requestId, userId, personalized: user.personalized, createdAt: at, decisions: logged })
