@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, schemaView } from '@attune/kit'
-import { cpuSeconds, createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY } from '@attune/kit/testing'
+import { cpuSeconds, startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
 import type autocannon from 'autocannon'
 import type { AdsDb } from '../src/db.ts'
 import { seededRng } from '../src/domain/random.ts'
 import { seedCatalog, seedUsers } from './seed.ts'
-import { freePort, load } from './support.ts'
+import { load } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -31,27 +31,15 @@ const pages = [
   { text: 'Mortgage rates, savings and tax tips to invest your pension', language: 'en', country: 'FR' },
 ]
 
-const db = await createTestDatabase()
-const port = await freePort()
-const url = `http://127.0.0.1:${port}`
-const server = await startNodeProcess(
+const server = await startServiceProcess(
   join(import.meta.dirname, '..', 'src', 'server.ts'),
-  {
-    DATABASE_URL: db.url,
-    ATTUNE_API_KEYS: TEST_API_KEYS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000',
-    DOCS_ENABLED: 'false',
-    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/ads-prof` to profile the server under load.
-    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
-  },
-  async () => (await fetch(`${url}/health/ready`)).status === 200,
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/ads-prof` to profile the server under load.
+  process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {},
 )
+const url = server.url
 let exitCode = 0
 try {
-  const database = await openDatabase(db.url, { poolMax: 2 })
+  const database = await openDatabase(server.databaseUrl, { poolMax: 2 })
   const adsDb = schemaView<AdsDb>(database, 'ads')
   const rng = seededRng(1)
   const segments = Array.from({ length: 20 }, () => randomUUID())
@@ -83,7 +71,7 @@ try {
   await load({ url: `${url}/health/live`, connections, duration: 2 })
   // The server's CPU time per request: steadier than requests per second when the load generator
   // and other work share the machine's cores.
-  const pid = server.child.pid
+  const pid = server.pid
   const cpuBefore = cpuSeconds(pid)
   const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
   const cpuHealth = cpuSeconds(pid)
@@ -130,8 +118,8 @@ try {
   exitCode = 1
   process.stderr.write(`bench failed: ${String(err)}\n`)
 } finally {
-  await server.stop('SIGTERM')
-  await db.drop()
+  await server.stop()
+  await server.drop()
 }
 
 process.stdout.write(execFileSync(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'simulate.ts')], { encoding: 'utf8' }))

@@ -8,7 +8,7 @@
 // `&include=item` (each item's catalog fields too), after another health run.
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { cpuSeconds, createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
+import { cpuSeconds, startServiceProcess, TEST_PUBLIC_KEY, TEST_SECRET_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 import pg from 'pg'
 
@@ -22,26 +22,17 @@ process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test'
 
 const load = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
 
-const db = await createTestDatabase()
-const port = 20_000 + Math.floor(Math.random() * 20_000)
-const url = `http://127.0.0.1:${port}`
-const server = await startNodeProcess(
+const server = await startServiceProcess(
   join(import.meta.dirname, '..', 'src', 'server.ts'),
   {
-    DATABASE_URL: process.env.BENCH_DATABASE_OPTIONS ? `${db.url}?options=${encodeURIComponent(process.env.BENCH_DATABASE_OPTIONS)}` : db.url,
-    ATTUNE_API_KEYS: TEST_API_KEYS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000',
-    DOCS_ENABLED: 'false',
     MODEL_TRAINING_INTERVAL_MS: '86400000',
     // e.g. BENCH_NODE_OPTIONS=--cpu-prof to profile the server under load.
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   },
-  async () => (await fetch(`${url}/health/ready`)).status === 200,
+  process.env.BENCH_DATABASE_OPTIONS ? { databaseOptions: process.env.BENCH_DATABASE_OPTIONS } : {},
 )
-const client = new pg.Client({ connectionString: db.url })
+const url = server.url
+const client = new pg.Client({ connectionString: server.databaseUrl })
 let exitCode = 0
 try {
   await client.connect()
@@ -75,7 +66,7 @@ try {
   const trainS = (Date.now() - t) / 1000
 
   const auth = { authorization: `Bearer ${TEST_PUBLIC_KEY}` }
-  const pid = server.child.pid
+  const pid = server.pid
   // Server CPU per request (µs) over one load run.
   const measured = async (run: () => Promise<autocannon.Result>) => {
     const before = cpuSeconds(pid)
@@ -147,10 +138,10 @@ try {
   )
 } catch (err) {
   exitCode = 1
-  process.stderr.write(`bench failed: ${String(err)}\nserver output (last 4 kB):\n${server.output().slice(-4096)}\n`)
+  process.stderr.write(`bench failed: ${String(err)}\nserver output (last 4 kB):\n${server.process.output().slice(-4096)}\n`)
 } finally {
   await client.end().catch(() => {})
-  await server.stop('SIGTERM')
-  await db.drop()
+  await server.stop()
+  await server.drop()
 }
 process.exit(exitCode)

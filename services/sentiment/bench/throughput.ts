@@ -5,11 +5,11 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, startNodeProcess, TEST_API_KEYS, TEST_SECRET_KEY } from '@attune/kit/testing'
+import { startServiceProcess, TEST_SECRET_KEY } from '@attune/kit/testing'
 import type autocannon from 'autocannon'
 import { analyze } from '../src/analyzer/analyze.ts'
 import { dataDir, loadCommittedModel } from '../src/model-files.ts'
-import { freePort, load } from './support.ts'
+import { load } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -31,22 +31,8 @@ while (Number(process.hrtime.bigint() - started) < 3e9) {
 const analyzerPerSec = (rounds * texts.length) / (Number(process.hrtime.bigint() - started) / 1e9)
 
 // 2. The HTTP route against the bare health route of the same server.
-const db = await createTestDatabase()
-const port = await freePort()
-const url = `http://127.0.0.1:${port}`
-const server = await startNodeProcess(
-  join(import.meta.dirname, '..', 'src', 'server.ts'),
-  {
-    DATABASE_URL: db.url,
-    ATTUNE_API_KEYS: TEST_API_KEYS,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000',
-    DOCS_ENABLED: 'false',
-  },
-  async () => (await fetch(`${url}/health/ready`)).status === 200,
-)
+const server = await startServiceProcess(join(import.meta.dirname, '..', 'src', 'server.ts'))
+const url = server.url
 let exitCode = 0
 try {
   let offset = 0
@@ -93,8 +79,8 @@ try {
   exitCode = 1
   process.stderr.write(`bench failed: ${String(err)}\n`)
 } finally {
-  await server.stop('SIGTERM')
-  await db.drop()
+  await server.stop()
+  await server.drop()
 }
 
 // 3. The quality table (GoEmotions dev, against vader-sentiment, sentiment and wink-sentiment).

@@ -1,21 +1,12 @@
 // A dispatcher killed (SIGKILL) in the middle of sending loses nothing: the deliveries it had
 // claimed stay leased until the lease ends, then a second process sends them (at-least-once, with
 // the same idempotency keys); every delivery ends `sent`.
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { openDatabase } from '@attune/kit'
-import { asAdmin, createTestDatabase, startNodeProcess, startTestService, TEST_API_KEYS, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
+import { asAdmin, createTestDatabase, freePort, startNodeProcess, startTestService, TEST_API_KEYS, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
 import t from 'tap'
 import { scheduling } from '../../src/app.ts'
 import { startReceiver, WEBHOOK_SECRET } from '../helpers.ts'
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address()
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 
 const pg = await createTestDatabase()
 const database = await openDatabase(pg.url)
