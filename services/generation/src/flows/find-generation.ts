@@ -6,12 +6,12 @@ import type { FlowDeps } from './deps.ts'
 import { generationView } from './generation-view.ts'
 
 /**
- * GET /v1/generations/{id}: this replica's returned outputs (never reviewed) from memory, written
- * or not; others from the database, looked for once more after a flush interval when not there
- * (another replica may not have written it yet).
+ * GET /v1/generations/{id}: this replica's returned outputs (never reviewed) from memory until
+ * they are written; others from the database, looked for once more after a flush interval when
+ * not there (another replica may not have written it yet).
  */
 export async function findGeneration(deps: Pick<FlowDeps, 'ctx' | 'memory'>, generationId: string): Promise<Generation> {
-  const returned = deps.memory.outputs.recent(generationId)
+  const returned = deps.memory.outputs.unwritten(generationId)
   if (returned) return generationView(returned, undefined)
   const [g, review] = await Promise.all([getGeneration(deps.ctx.db, generationId), reviewOfGeneration(deps.ctx.db, generationId)])
   if (g) return generationView(g, review)

@@ -11,9 +11,9 @@ import type { SpendLedger } from './spend-ledger.ts'
 type Generation = GenerationWrite['generation']
 
 /**
- * A returned output as its JSON text: one string instead of some fifty objects, for each of the
- * thousands of rows kept for reading back, so the young-generation collections that copy them
- * (and then promote them) have one object each to move; and the flush sends the text as is.
+ * A returned output as its JSON text: one string instead of some fifty objects for the
+ * young-generation collections to copy while it waits to be written; and the flush sends the text
+ * as is.
  */
 type Row =
   | { kind: 'generation'; generationId: string; userId: string | null; json: string; cache: CacheEntry[] }
@@ -33,9 +33,14 @@ const tokensOf = (s: SpendRow) => s.usage.promptTokens + s.usage.completionToken
  * Outputs returned straight to their caller (nothing to review), written behind the response: in
  * one statement every `flushMs` (the kit's WriteBehindLog) instead of one per request. Until
  * written, this replica answers them, and their prompt-cache entries, from memory, and their
- * tokens count against the key's budget (SpendLedger). A crash loses at most the last interval's
- * records; their spend too. Outputs waiting for review never come here: they are written before
- * the response.
+ * tokens count against the key's budget (SpendLedger); once written, the table answers. A crash
+ * loses at most the last interval's records; their spend too. Outputs waiting for review never
+ * come here: they are written before the response.
+ *
+ * Nothing is kept after it is written (issue 7): the 2,000 outputs this kept for reading back
+ * outlived every young-generation collection, so each collection copied and promoted about 1 MB
+ * of them (a pause of 3-9 ms on whichever request was in flight) for a read that is rare and
+ * one query away.
  */
 export class OutputLog {
   private readonly log: WriteBehindLog<Row>
@@ -43,11 +48,12 @@ export class OutputLog {
   private readonly spend: SpendLedger
   private readonly unwrittenCache = new Map<string, CacheEntry>()
 
-  constructor(db: Kysely<GenerationDb>, spend: SpendLedger, o: { flushMs: number; maxBuffered: number; recentMax: number; log?: Logger }) {
+  constructor(db: Kysely<GenerationDb>, spend: SpendLedger, o: { flushMs: number; maxBuffered: number; log?: Logger }) {
     this.db = db
     this.spend = spend
     this.log = new WriteBehindLog<Row>({
       ...o,
+      recentMax: 0,
       write: (rows) => this.write(rows),
       idOf: (r) => (r.kind === 'generation' ? r.generationId : r.id),
       userOf: (r) => (r.kind === 'generation' ? r.userId : null),
@@ -73,10 +79,10 @@ export class OutputLog {
     ])
   }
 
-  /** An output this replica returned recently, written or not. */
-  recent(generationId: string): Generation | undefined {
-    const r = this.log.recent(generationId)
-    return r?.kind === 'generation' ? parseGeneration(r.json) : undefined
+  /** An output this replica returned and has not written yet (a scan: reads are rare, writes are not). */
+  unwritten(generationId: string): Generation | undefined {
+    for (const r of this.log.unwritten()) if (r.kind === 'generation' && r.generationId === generationId) return parseGeneration(r.json)
+    return undefined
   }
 
   /** A prompt-cache entry recorded here and not written yet. */

@@ -72,6 +72,10 @@ t.test('returned outputs are answered at once and written behind the response', 
   t.same(got.json(), r.json(), 'read back before or after it is written')
   await waitFor(async () => (await generationsOf('behind-1')).includes(generationId), { what: 'the output written' })
   t.pass('written within the flush interval, without a further request')
+  await h.settle()
+  t.notOk(memoryFor(h.context).outputs.unwritten(generationId), 'nothing of it is kept in memory once written')
+  const again = await h.app.inject({ url: `/v1/generations/${generationId}`, headers: asAdmin })
+  t.same(again.json(), r.json(), 'read back from the table as it was returned')
 })
 
 t.test('erasure drops unwritten outputs; their spend still counts', async (t) => {
