@@ -25,28 +25,50 @@ export interface ClaimedDelivery {
  * claim's token for `recordOutcomes`. Nothing stays locked afterwards: the webhooks are called
  * outside any transaction. A crashed claimer's rows are claimed again once the lease ends. Rows
  * of a campaign cancelled while they were held are cancelled here instead of claimed.
+ *
+ * One dispatcher at a time sends to a user on a capped channel: such a delivery is passed over
+ * while another of the same user and channel is leased (in flight elsewhere), and claims are taken
+ * one at a time per schema (a transaction-scoped advisory lock around the statement; claims are
+ * short), so two replicas cannot both check the cap against what was sent and then both send past
+ * it. The one passed over is claimed once the other is recorded, and its cap check counts it. The
+ * in-flight check is written under an OR so Postgres runs it per candidate, and only for capped
+ * users, instead of as an anti-join over every leased row.
  */
 export async function claimDue(db: Db, schema: string, now: Date, limit: number, leaseUntil: Date): Promise<ClaimedDelivery[]> {
   const d = sql.id(schema, 'deliveries')
   const c = sql.id(schema, 'campaigns')
-  const r = await sql<ClaimedDelivery & { live: boolean }>`
-    with due as (
-      select x.delivery_id, y.status = 'scheduled' as live
-      from ${d} x join ${c} y on y.campaign_id = x.campaign_id
-      where x.status = 'scheduled' and x.due_at <= ${now} and (x.claimed_until is null or x.claimed_until <= ${now})
-      order by x.due_at
-      limit ${limit}
-      for update of x skip locked
-    )
-    update ${d} t set
-      claimed_until = case when due.live then ${leaseUntil}::timestamptz end,
-      status = case when due.live then t.status else 'cancelled' end,
-      updated_at = case when due.live then t.updated_at else ${now} end
-    from due, ${c} k
-    where t.delivery_id = due.delivery_id and k.campaign_id = t.campaign_id
-    returning t.delivery_id, t.campaign_id, t.user_id, t.channel, t.grp, t.send_at, t.attempts, t.notes, k.content, k.webhook_url, due.live
-  `.execute(db)
-  return r.rows.filter((x) => x.live).map(({ live: _, ...x }) => x)
+  const p = sql.id(schema, 'user_preferences')
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`${schema}.claim-deliveries`}))`.execute(trx)
+    const r = await sql<ClaimedDelivery & { live: boolean }>`
+      with due as (
+        select x.delivery_id, y.status = 'scheduled' as live
+        from ${d} x join ${c} y on y.campaign_id = x.campaign_id
+        where x.status = 'scheduled' and x.due_at <= ${now} and (x.claimed_until is null or x.claimed_until <= ${now})
+          and (
+            not exists (
+              select 1 from ${p} u where u.user_id = x.user_id and jsonb_typeof(u.frequency_caps -> x.channel::text) = 'object'
+            )
+            or not exists (
+              select 1 from ${d} z
+              where z.user_id = x.user_id and z.channel = x.channel and z.delivery_id <> x.delivery_id
+                and z.status = 'scheduled' and z.claimed_until > ${now}
+            )
+          )
+        order by x.due_at
+        limit ${limit}
+        for update of x skip locked
+      )
+      update ${d} t set
+        claimed_until = case when due.live then ${leaseUntil}::timestamptz end,
+        status = case when due.live then t.status else 'cancelled' end,
+        updated_at = case when due.live then t.updated_at else ${now} end
+      from due, ${c} k
+      where t.delivery_id = due.delivery_id and k.campaign_id = t.campaign_id
+      returning t.delivery_id, t.campaign_id, t.user_id, t.channel, t.grp, t.send_at, t.attempts, t.notes, k.content, k.webhook_url, due.live
+    `.execute(trx)
+    return r.rows.filter((x) => x.live).map(({ live: _, ...x }) => x)
+  })
 }
 
 /** The outcome of one claimed delivery. */

@@ -86,3 +86,28 @@ t.test('what was sent in an earlier batch counts; the next local day has room ag
   t.match(await dispatcher.drain(), { claimed: 1, sent: 1, skipped: 0 })
   t.match(await deliveriesOf([tomorrow]), [{ status: 'sent' }])
 })
+
+t.test('two replicas dispatching at once do not both send past a cap', async (t) => {
+  // One delivery a claim, so each replica takes one of the user's two: before claims were
+  // serialized per user and channel, both checked the cap against nothing sent yet and both sent.
+  const replica = () =>
+    createDispatcher(ctx, client, { batchSize: 1, concurrency: 1, maxAttempts: 3, retryBaseMs: 1000, leaseMs: 60_000, defaultTimeZone: 'UTC' })
+  const [a, b] = [replica(), replica()]
+  now = new Date('2026-11-27T10:00:00Z')
+  await setPreferences([preferencesEvent('raced', new Date('2026-11-05T00:00:00Z'))])
+  const first = await pushNow('Raced one', ['raced'])
+  const second = await pushNow('Raced two', ['raced'])
+  // Capped once both are planned, so the cap is checked at dispatch only.
+  await setPreferences([preferencesEvent('raced', new Date('2026-11-06T00:00:00Z'), { frequencyCaps: { push: { max: 1, per: 'day' } } })])
+  const before = receiver.received.filter((r) => r.body.userId === 'raced').length
+  const runs = await Promise.all([a.runOnce(), b.runOnce()])
+  t.equal(runs[0].claimed + runs[1].claimed, 1, 'the second replica passes over the user while the first one sends')
+  await Promise.all([a.drain(), b.drain()])
+  const rows = await deliveriesOf([first, second])
+  t.same(rows.map((d) => d.status).sort(), ['sent', 'skipped'])
+  t.match(
+    rows.find((d) => d.status === 'skipped'),
+    { notes: [{ guard: 'frequency_cap', action: 'skipped', detail: 'at dispatch: 1 per day already used for 2026-11-27' }] },
+  )
+  t.equal(receiver.received.filter((r) => r.body.userId === 'raced').length - before, 1, 'one push reached the user')
+})
