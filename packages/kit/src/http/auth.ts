@@ -98,8 +98,12 @@ export function registerAuth(app: FastifyInstance, keys: Map<string, ApiKey>, li
       const { limiter, remaining } = limits.take(key.name, config)
       reply.header('x-ratelimit-limit', limiter.max)
       reply.header('x-ratelimit-remaining', Math.max(0, remaining))
+      if (remaining < 0) {
+        const seconds = limiter.retryAfter(key.name)
+        reply.header('x-ratelimit-reset', seconds)
+        return done(limiter.rateLimited(key.name, seconds))
+      }
       reply.header('x-ratelimit-reset', limiter.secondsLeft())
-      if (remaining < 0) return done(limiter.rateLimited())
     }
     done()
   })
