@@ -140,3 +140,37 @@ t.test('the running relay is woken by nudge and drain empties the outbox', async
   t.equal(await relay.drain(5000), 0)
   t.equal(bus.sent.length, 50)
 })
+
+t.test('an idle relay polls with one read, and claims rows in a transaction only once some wait', async (t) => {
+  const bus = new RecordingBus()
+  // Every statement the relay sends, by kind (transactions' statements go through the same plugins).
+  const kinds: string[] = []
+  const counted = db.withPlugin({
+    transformQuery: (args) => {
+      kinds.push(args.node.kind)
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  })
+  const relay = new OutboxRelay({ db: counted, bus, log, metrics: createMetrics('obx3'), batchSize: 100, pollMs: 10 })
+  relay.start()
+  const until = async (what: () => boolean) => {
+    const deadline = Date.now() + 10_000
+    while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+  }
+  await until(() => kinds.filter((k) => k === 'SelectQueryNode').length >= 10)
+  // The first look claims (SET LOCAL, then DELETE … WHERE id IN (SELECT … SKIP LOCKED)); the polls after it read.
+  const firstLook = kinds.indexOf('DeleteQueryNode') + 1
+  t.same(kinds.slice(0, firstLook), ['RawNode', 'SelectQueryNode', 'DeleteQueryNode'], 'the first look claims in a transaction')
+  t.same(
+    kinds.slice(firstLook).filter((k) => k !== 'SelectQueryNode'),
+    [],
+    'no claiming transaction (SET LOCAL, DELETE … RETURNING) while nothing waits',
+  )
+  // Written without a nudge: the next poll finds it.
+  await db.transaction().execute((trx) => enqueueEvents(trx, events(5, 'idle')))
+  await until(() => bus.sent.length === 5)
+  t.equal(bus.sent.length, 5, 'published by the poll')
+  t.ok(kinds.slice(firstLook).includes('DeleteQueryNode'), 'claimed once rows waited')
+  await relay.stop()
+})

@@ -135,14 +135,26 @@ export class OutboxRelay {
     })
   }
 
+  /** Whether any row waits (one read, no transaction). */
+  private async anyPending(): Promise<boolean> {
+    return (await this.opts.db.selectFrom('outbox').select('id').orderBy('id').limit(1).executeTakeFirst()) !== undefined
+  }
+
   private async run(): Promise<void> {
+    // The last look found nothing: the next poll that was not nudged first reads whether anything
+    // waits, one statement, instead of a claiming transaction of four (every replica of every
+    // service polls every OUTBOX_POLL_MS, mostly finding nothing).
+    let idle = false
     while (this.running) {
+      const nudged = this.pendingNudge
       this.pendingNudge = false
       let published = 0
       try {
-        published = (await this.publishRows()).rows
+        if (!idle || nudged || (await this.anyPending())) published = (await this.publishRows()).rows
         this.failures = 0
+        idle = published === 0
       } catch (err) {
+        idle = false
         this.failures++
         this.opts.metrics.outboxErrors.inc()
         this.opts.log.warn({ err, failures: this.failures }, 'outbox publish failed')
