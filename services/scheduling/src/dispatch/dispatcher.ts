@@ -95,12 +95,13 @@ export function createDispatcher(ctx: ServiceContext<SchedulingDb, SchedulingCon
     return undefined
   }
 
-  async function runOnce(): Promise<DispatchStats> {
+  /** One batch; `lookFirst: false` when the last batch was full (something is surely due). */
+  async function runOnce(lookFirst = true): Promise<DispatchStats> {
     const now = ctx.clock()
     const leaseUntil = new Date(now.getTime() + o.leaseMs)
     const stats: DispatchStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, moved: 0 }
     // 1. Claim: one short statement; nothing stays locked while the webhooks are called.
-    const claimed = await claimDue(ctx.db, ctx.schema, now, o.batchSize, leaseUntil)
+    const claimed = await claimDue(ctx.db, ctx.schema, now, o.batchSize, leaseUntil, { lookFirst })
     stats.claimed = claimed.length
     if (claimed.length === 0) return stats
     const users = [...new Set(claimed.map((d) => d.userId))]
@@ -189,10 +190,11 @@ export function createDispatcher(ctx: ServiceContext<SchedulingDb, SchedulingCon
     /** Sends everything due now, batch after batch; returns the totals. */
     async drain(): Promise<DispatchStats> {
       const total: DispatchStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, moved: 0 }
-      for (;;) {
-        const s = await runOnce()
+      for (let full = false; ; ) {
+        const s = await runOnce(!full)
         for (const k of Object.keys(total) as (keyof DispatchStats)[]) total[k] += s[k]
         if (s.claimed < o.batchSize) return total
+        full = true
       }
     },
   }

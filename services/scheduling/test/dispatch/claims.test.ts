@@ -120,3 +120,33 @@ t.test('a campaign cancelled while its deliveries were held by a dead claimer: c
   t.ok((await rowsOf(id)).every((d) => d.status === 'cancelled'))
   t.equal(receiver.received.filter((r) => r.body.userId.startsWith('c')).length, 0, 'nothing sent')
 })
+
+t.test('a poll with nothing due is one read: no transaction, no lock, no claim', async (t) => {
+  const statements: string[] = []
+  const counted = db.withPlugin({
+    transformQuery: (args) => {
+      statements.push(args.node.kind)
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  })
+  const later = new Date(now.getTime() + 3_600_000)
+  await service.app.inject({
+    method: 'POST',
+    url: '/v1/campaigns',
+    headers: asAdmin,
+    payload: { name: 'Later', channel: 'in_app', content: { text: 'later' }, audience: { userIds: ['d1'] }, strategy: 'fixed', sendAt: later.toISOString() },
+  })
+  t.same(await claimDue(counted, ctx.schema, now, 50, new Date(now.getTime() + LEASE_MS)), [])
+  t.equal(statements.length, 1, 'nothing due: the read alone')
+  statements.length = 0
+  const claimed = await claimDue(counted, ctx.schema, later, 50, new Date(later.getTime() + LEASE_MS))
+  t.same(
+    claimed.map((d) => d.userId),
+    ['d1'],
+  )
+  t.equal(statements.length, 3, 'something due: the read, the lock and the claim')
+  statements.length = 0
+  t.same(await claimDue(counted, ctx.schema, later, 50, new Date(later.getTime() + LEASE_MS), { lookFirst: false }), [])
+  t.equal(statements.length, 2, 'after a full batch: the lock and the claim, no read first')
+})
