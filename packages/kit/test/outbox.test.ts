@@ -1,6 +1,6 @@
 import type { BusMessage, ConsumedMessage, EventBus, KitTables, OutboxMessage, Subscription } from '@attune/kit'
 import { createMetrics, enqueueEvents, kitMigrations, MESSAGES_PER_ROW, makeEvent, migrateSchema, OutboxRelay, openDatabase, schemaView } from '@attune/kit'
-import { createTestDatabase } from '@attune/kit/testing'
+import { createTestDatabase, recordingStatements } from '@attune/kit/testing'
 import pino from 'pino'
 import t from 'tap'
 
@@ -143,15 +143,8 @@ t.test('the running relay is woken by nudge and drain empties the outbox', async
 
 t.test('an idle relay polls with one read, and claims rows in a transaction only once some wait', async (t) => {
   const bus = new RecordingBus()
-  // Every statement the relay sends, by kind (transactions' statements go through the same plugins).
-  const kinds: string[] = []
-  const counted = db.withPlugin({
-    transformQuery: (args) => {
-      kinds.push(args.node.kind)
-      return args.node
-    },
-    transformResult: async (args) => args.result,
-  })
+  // Every statement the relay sends, by kind.
+  const { db: counted, kinds } = recordingStatements(db)
   const relay = new OutboxRelay({ db: counted, bus, log, metrics: createMetrics('obx3'), batchSize: 100, pollMs: 10 })
   relay.start()
   const until = async (what: () => boolean) => {

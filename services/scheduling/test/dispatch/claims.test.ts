@@ -3,7 +3,7 @@
 // claimer that dies leaves its lease to run out, then the deliveries are claimed again (or
 // cancelled, if their campaign was cancelled meanwhile). Real Postgres, a fixed clock.
 import { MemoryBus, openDatabase } from '@attune/kit'
-import { asAdmin, createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { asAdmin, createTestDatabase, recordingStatements, startTestService, waitFor } from '@attune/kit/testing'
 import t from 'tap'
 import { schedulingService } from '../../src/app.ts'
 import { createDispatcher } from '../../src/dispatch/dispatcher.ts'
@@ -122,14 +122,7 @@ t.test('a campaign cancelled while its deliveries were held by a dead claimer: c
 })
 
 t.test('a poll with nothing due is one read: no transaction, no lock, no claim', async (t) => {
-  const statements: string[] = []
-  const counted = db.withPlugin({
-    transformQuery: (args) => {
-      statements.push(args.node.kind)
-      return args.node
-    },
-    transformResult: async (args) => args.result,
-  })
+  const { db: counted, kinds: statements } = recordingStatements(db)
   const later = new Date(now.getTime() + 3_600_000)
   await service.app.inject({
     method: 'POST',
