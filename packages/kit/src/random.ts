@@ -31,3 +31,10 @@ export function pooledRandomBytes16(): Uint8Array {
 export function timeOrderedId(): string {
   return uuidv7({ random: pooledRandomBytes16() })
 }
+
+/** The milliseconds since the epoch a UUIDv7 carries (its first 48 bits), or undefined when `id` is not one. */
+export function timeOfOrderedId(id: string): number | undefined {
+  if (id.length !== 36 || id[14] !== '7' || id[8] !== '-') return undefined
+  const ms = Number.parseInt(`${id.slice(0, 8)}${id.slice(9, 13)}`, 16)
+  return Number.isSafeInteger(ms) ? ms : undefined
+}

@@ -19,7 +19,7 @@ export interface Settings {
     readCacheTtlMs: number
     /** A key's token spend is read again once this old (other replicas' spend). */
     spendRefreshMs: number
-    /** Returned outputs are written at most this long after the response. */
+    /** Returned outputs are written at most this long after the response (sooner once 250 wait): fewer, larger writes. */
     outputFlushMs: number
   }
 }
@@ -58,6 +58,6 @@ export function resolveSettings(c: GenerationConfig): Settings {
       timeoutMs: c.RECOMMENDATION_TIMEOUT_MS ?? 3000,
     },
     storyMemoryBudgetChars: c.STORY_MEMORY_BUDGET_CHARS ?? 1200,
-    memory: { readCacheTtlMs: 2000, spendRefreshMs: 1000, outputFlushMs: 100 },
+    memory: { readCacheTtlMs: 2000, spendRefreshMs: 1000, outputFlushMs: 400 },
   }
 }

@@ -1,3 +1,4 @@
+import { timeOfOrderedId } from '@attune/kit'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { AdsDb, DecisionsTable, Reason, StoredDecision, Tier } from '../db.ts'
 
@@ -127,20 +128,13 @@ export async function recordDecisionRequests(db: Kysely<AdsDb>, rows: readonly s
   }
 }
 
-/** The milliseconds a UUIDv7 carries (its first 48 bits), or undefined when `id` is not one. */
-function uuidV7Millis(id: string): number | undefined {
-  if (id.length !== 36 || id[14] !== '7') return undefined
-  const ms = Number.parseInt(`${id.slice(0, 8)}${id.slice(9, 13)}`, 16)
-  return Number.isSafeInteger(ms) ? ms : undefined
-}
-
 /**
  * A logged decision by id. Decision ids are UUIDv7 with the request's time, so the request row is
  * found through the time index (the few requests of that millisecond); rows logged before
  * migration 0003 are in `decisions`.
  */
 export async function findDecision(db: Kysely<AdsDb>, decisionId: string): Promise<DecisionView | undefined> {
-  const at = uuidV7Millis(decisionId)
+  const at = timeOfOrderedId(decisionId)
   if (at !== undefined) {
     const rows = await db
       .selectFrom('decisionRequests')
