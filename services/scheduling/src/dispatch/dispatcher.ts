@@ -190,11 +190,11 @@ export function createDispatcher(ctx: ServiceContext<SchedulingDb, SchedulingCon
     /** Sends everything due now, batch after batch; returns the totals. */
     async drain(): Promise<DispatchStats> {
       const total: DispatchStats = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, moved: 0 }
-      for (let full = false; ; ) {
-        const s = await runOnce(!full)
+      // A batch after a full one surely finds something due: no look first.
+      for (let lookFirst = true; ; lookFirst = false) {
+        const s = await runOnce(lookFirst)
         for (const k of Object.keys(total) as (keyof DispatchStats)[]) total[k] += s[k]
         if (s.claimed < o.batchSize) return total
-        full = true
       }
     },
   }

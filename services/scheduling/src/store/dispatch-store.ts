@@ -45,12 +45,13 @@ export async function claimDue(
   const d = sql.id(schema, 'deliveries')
   const c = sql.id(schema, 'campaigns')
   const p = sql.id(schema, 'user_preferences')
+  /** A delivery row `x` due at `now` and not leased. */
+  const dueNow = sql`x.status = 'scheduled' and x.due_at <= ${now} and (x.claimed_until is null or x.claimed_until <= ${now})`
   // Most polls find nothing due: one read through the due index instead of a transaction, the
   // lock and the claim (four round trips every DISPATCH_POLL_MS on every replica). Skipped
   // (`lookFirst: false`) for the batch after a full one.
   if (o.lookFirst !== false) {
-    const due =
-      await sql`select 1 from ${d} where status = 'scheduled' and due_at <= ${now} and (claimed_until is null or claimed_until <= ${now}) limit 1`.execute(db)
+    const due = await sql`select 1 from ${d} x where ${dueNow} limit 1`.execute(db)
     if (due.rows.length === 0) return []
   }
   return db.transaction().execute(async (trx) => {
@@ -59,7 +60,7 @@ export async function claimDue(
       with due as (
         select x.delivery_id, y.status = 'scheduled' as live
         from ${d} x join ${c} y on y.campaign_id = x.campaign_id
-        where x.status = 'scheduled' and x.due_at <= ${now} and (x.claimed_until is null or x.claimed_until <= ${now})
+        where ${dueNow}
           and (
             not exists (
               select 1 from ${p} u where u.user_id = x.user_id and jsonb_typeof(u.frequency_caps -> x.channel::text) = 'object'
