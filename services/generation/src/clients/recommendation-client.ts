@@ -36,17 +36,14 @@ export function recommendationClient(o: { url: string; apiKey?: string; timeoutM
     async forUser(userId, count) {
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${o.timeoutMs} ms`, 'TimeoutError')), o.timeoutMs)
-      let res: Response
       let body: SlateBody
       try {
-        try {
-          res = await http(`${o.url}/v1/users/${encodeURIComponent(userId)}/recommendations?count=${count}&include=item`, {
-            headers,
-            signal: controller.signal,
-          })
-        } catch (cause) {
+        const res = await http(`${o.url}/v1/users/${encodeURIComponent(userId)}/recommendations?count=${count}&include=item`, {
+          headers,
+          signal: controller.signal,
+        }).catch((cause: unknown) => {
           throw new ProviderError(503, 'The recommendation service could not be reached', { cause })
-        }
+        })
         if (res.status >= 500 || res.status === 429) throw new ProviderError(503, `The recommendation service is unavailable (HTTP ${res.status})`)
         if (!res.ok) throw new ProviderError(502, `The recommendation service refused the request (HTTP ${res.status})`)
         body = (await res.json().catch(() => ({}))) as SlateBody

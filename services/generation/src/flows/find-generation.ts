@@ -19,11 +19,12 @@ export async function findGeneration(deps: Pick<FlowDeps, 'ctx' | 'memory'>, gen
   if (returned) return generationView(returned, undefined)
   const [g, review] = await Promise.all([getGeneration(deps.ctx.db, generationId), reviewOfGeneration(deps.ctx.db, generationId)])
   if (g) return generationView(g, review)
+  // The replica that made it has written it by `made + 2·flushMs`, by a clock up to CLOCK_SKEW_MS behind ours.
   const flushMs = deps.memory.outputs.flushMs
   const made = timeOfOrderedId(generationId)
-  const age = made === undefined ? Number.POSITIVE_INFINITY : deps.ctx.clock().getTime() - made
-  if (age > 2 * flushMs + CLOCK_SKEW_MS) throw errors.notFound('Generation', generationId)
-  await new Promise((r) => setTimeout(r, Math.min(2 * flushMs, 2 * flushMs + CLOCK_SKEW_MS - Math.max(0, age))))
+  const untilWritten = made === undefined ? -1 : made + 2 * flushMs + CLOCK_SKEW_MS - deps.ctx.clock().getTime()
+  if (untilWritten < 0) throw errors.notFound('Generation', generationId)
+  await new Promise((r) => setTimeout(r, Math.min(2 * flushMs, untilWritten)))
   const later = await getGeneration(deps.ctx.db, generationId)
   if (!later) throw errors.notFound('Generation', generationId)
   return generationView(later, undefined)
