@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, schemaView } from '@attune/kit'
-import { cpuSeconds, startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
+import { cpuSeconds, cpuSecondsOfCommand, startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
 import type autocannon from 'autocannon'
 import type { AdsDb } from '../src/db.ts'
 import { seededRng } from '../src/domain/random.ts'
@@ -72,13 +72,18 @@ try {
   // The server's CPU time per request: steadier than requests per second when the load generator
   // and other work share the machine's cores.
   const pid = server.pid
+  // Postgres (when on this machine) shares the cores too: what it spends per request is reported beside.
   const cpuBefore = cpuSeconds(pid)
+  const pgBefore = cpuSecondsOfCommand('postgres')
   const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
   const cpuHealth = cpuSeconds(pid)
+  const pgHealth = cpuSecondsOfCommand('postgres')
   await load({ url, connections, duration: 3, requests: [request] })
   const cpuWarm = cpuSeconds(pid)
+  const pgWarm = cpuSecondsOfCommand('postgres')
   const decisions = await load({ url, connections, duration: seconds, requests: [request] })
   const cpuAfter = cpuSeconds(pid)
+  const pgAfter = cpuSecondsOfCommand('postgres')
   const perRequest = (from: number | undefined, to: number | undefined, r: autocannon.Result) =>
     from === undefined || to === undefined ? null : Math.round(((to - from) * 1e6) / Math.max(1, r.requests.total))
   if (decisions.non2xx > 0 || decisions.errors > 0) exitCode = 1
@@ -95,6 +100,8 @@ try {
     ratioToHealth: Number((decisions.requests.average / health.requests.average).toFixed(3)),
     healthCpuUsPerRequest: perRequest(cpuBefore, cpuHealth, health),
     decisionCpuUsPerRequest: perRequest(cpuWarm, cpuAfter, decisions),
+    healthPostgresCpuUsPerRequest: perRequest(pgBefore, pgHealth, health),
+    decisionPostgresCpuUsPerRequest: perRequest(pgWarm, pgAfter, decisions),
     non2xx: decisions.non2xx,
     errors: decisions.errors,
     seconds,
@@ -110,6 +117,7 @@ try {
       `POST /v1/decisions    ${result.decisionRps} req/s (p50 ${result.decisionP50Ms} ms, p99 ${result.decisionP99Ms} ms)`,
       `decisions ÷ health    ${result.ratioToHealth} (target ≥ 0.3; p99 target ≤ 15 ms)`,
       `server CPU/request    health ${result.healthCpuUsPerRequest ?? '?'} µs, decisions ${result.decisionCpuUsPerRequest ?? '?'} µs`,
+      `Postgres CPU/request  health ${result.healthPostgresCpuUsPerRequest ?? '?'} µs, decisions ${result.decisionPostgresCpuUsPerRequest ?? '?'} µs (all local postgres processes)`,
       JSON.stringify(result),
       '',
     ].join('\n')}\n`,

@@ -137,13 +137,26 @@ export type StoredDecision = [
   copySegmentId: string | null,
 ]
 
-/** The decision log since migration 0003: one row per request (older rows are in `decisions`). */
+/** The decision log from migration 0003 to 0004: one row per request (older rows are in `decisions`). */
 export interface DecisionRequestsTable {
   requestId: string
   userId: string | null
   personalized: boolean
   createdAt: Date
   decisions: Json<StoredDecision[]>
+}
+
+/**
+ * The decision log since migration 0004: one row per written batch. `requests` holds the batch's
+ * request rows (texts of `decisionRequestRow`, JSON without raw newlines), one per line;
+ * `userIds` the distinct users among them.
+ */
+export interface DecisionBatchesTable {
+  batchId: string
+  firstAt: Date
+  lastAt: Date
+  userIds: string[]
+  requests: string
 }
 
 /** One piece of targeting that matched, kept for `why`. */
@@ -210,6 +223,7 @@ export interface AdsDb extends KitTables {
   statsDaily: StatsDailyTable
   decisions: DecisionsTable
   decisionRequests: DecisionRequestsTable
+  decisionBatches: DecisionBatchesTable
   tracked: TrackedTable
   adUsers: AdUsersTable
   userImpressions: UserImpressionsTable

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 export interface StartedProcess {
   child: ChildProcess
@@ -72,11 +72,37 @@ export function startNodeProcess(script: string, env: Record<string, string>, re
 export function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Fields after the command name (which may hold spaces) start after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))
     return (Number(fields[11]) + Number(fields[12])) / 100
   } catch {
     return undefined
   }
+}
+
+/** The fields of a /proc stat line after the command name (which may hold spaces). */
+const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+
+/**
+ * CPU seconds (user + system, with their reaped children's) every process of this command name
+ * has used so far, e.g. `postgres` for a Postgres on this machine: its backends, writers and
+ * forked workers. Undefined without /proc or when none runs.
+ */
+export function cpuSecondsOfCommand(command: string): number | undefined {
+  let total: number | undefined
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue
+        const f = statFields(stat)
+        total = (total ?? 0) + (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100
+      } catch {
+        // Gone between the listing and the read.
+      }
+    }
+  } catch {
+    return undefined
+  }
+  return total
 }

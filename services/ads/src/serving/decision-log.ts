@@ -3,24 +3,23 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { AdsDb } from '../db.ts'
 import {
+  type BatchedRequest,
   type DecisionView,
   decisionInRequestRow,
   decisionRequestRow,
   findDecision,
   type LoggedRequest,
-  recordDecisionRequests,
+  recordDecisionBatches,
 } from '../store/decisions-store.ts'
 
-/** One request's decisions, serialized once (a text of `decisionRequestRow`). */
-interface Logged {
+/** One request's decisions, serialized once (`row`, a text of `decisionRequestRow`). */
+interface Logged extends BatchedRequest {
   requestId: string
-  userId: string | null
-  row: string
 }
 
 /**
  * Records decisions (for `why` and off-policy evaluation) without a write per request (the kit's
- * WriteBehindLog, one entry and one row per request rather than per decision); those not written yet are
+ * WriteBehindLog, one entry per request, one row per written batch); those not written yet are
  * answered from memory, the others by the table. A crash loses at most the last interval's rows:
  * their `why` then answers 404, their tracking still counts (tracking links carry what they need).
  */
@@ -37,11 +36,7 @@ export class DecisionLog {
       // on the serving path (issue 9: three inserts per request into a 25,000-entry map, and 50,000
       // decisions kept alive for the garbage collector to trace and promote).
       recentMax: 0,
-      write: (entries) =>
-        recordDecisionRequests(
-          db,
-          entries.map((e) => e.row),
-        ),
+      write: (entries) => recordDecisionBatches(db, entries),
       idOf: (e) => e.requestId,
       userOf: (e) => e.userId,
       what: 'decisions',
@@ -51,7 +46,7 @@ export class DecisionLog {
   /** The decisions of one request (none: nothing is logged). */
   record(request: LoggedRequest): void {
     if (request.decisions.length === 0) return
-    const entry: Logged = { requestId: request.requestId, userId: request.userId, row: decisionRequestRow(request) }
+    const entry: Logged = { requestId: request.requestId, userId: request.userId, at: request.createdAt, row: decisionRequestRow(request) }
     this.log.record([entry])
   }
 

@@ -1,5 +1,6 @@
 import { timeOfOrderedId } from '@attune/kit'
 import { type Kysely, type Selectable, sql } from 'kysely'
+import { v7 as uuidv7 } from 'uuid'
 import type { AdsDb, DecisionsTable, Reason, StoredDecision, Tier } from '../db.ts'
 
 /** One decision of a request as the serving path logs it. */
@@ -46,7 +47,7 @@ function reasonsJson(reasons: Reason[]): string {
 const textOrNull = (x: string | null) => (x === null ? 'null' : JSON.stringify(x))
 
 /**
- * A request as the JSON text `recordDecisionRequests` takes: `[requestId, userId, personalized,
+ * A request as the JSON text a batch holds (a line of `requests`, see `recordDecisionBatches`): `[requestId, userId, personalized,
  * createdAt, [StoredDecision…]]`, the same text as `JSON.stringify` gives, written by hand so
  * shared reasons are serialized once; ids are UUIDs (generated, validated or from the catalog)
  * and need no escaping. Serialized once, when logged, so what is kept until written is a flat
@@ -109,33 +110,148 @@ export function decisionInRequestRow(row: string, decisionId: string): DecisionV
   return d && viewOf({ requestId, userId, personalized, createdAt: new Date(at) }, d)
 }
 
+/** A request row (text of `decisionRequestRow`) with what its batch records about it. */
+export interface BatchedRequest {
+  row: string
+  userId: string | null
+  /** The request's time, ms since the epoch. */
+  at: number
+}
+
+/** The longest time between the first and the last request of a batch (`findDecision` relies on it). */
+export const BATCH_SPAN_MS = 1000
+/** The most requests a batch holds (a flush holds ~500; more pile up only while writes fail). */
+export const BATCH_MAX_REQUESTS = 1000
+
+/** Requests in the order given, cut into runs of at most `BATCH_MAX_REQUESTS` spanning at most `BATCH_SPAN_MS`. */
+export function batchesOf(requests: readonly BatchedRequest[]): BatchedRequest[][] {
+  const batches: BatchedRequest[][] = []
+  let batch: BatchedRequest[] = []
+  let first = 0
+  let last = 0
+  for (const r of requests) {
+    const lo = Math.min(first, r.at)
+    const hi = Math.max(last, r.at)
+    if (batch.length > 0 && (batch.length >= BATCH_MAX_REQUESTS || hi - lo > BATCH_SPAN_MS)) {
+      batches.push(batch)
+      batch = []
+    }
+    if (batch.length === 0) {
+      first = r.at
+      last = r.at
+    } else {
+      first = lo
+      last = hi
+    }
+    batch.push(r)
+  }
+  if (batch.length > 0) batches.push(batch)
+  return batches
+}
+
 /**
- * Writes requests (texts of `decisionRequestRow`) in one statement per 5000, as one JSON parameter
- * of positional rows expanded in SQL: no query compiled per row or text array escaped in JS per
- * column. The time is exact milliseconds (`findDecision` looks a row up by it).
+ * Writes requests as batch rows, in one statement. A batch whose write failed is written again
+ * with what was logged since, under a new id: should the failed write have committed after all,
+ * its requests are stored twice, and readers keep one (`decisionsInBatches`).
  */
-export async function recordDecisionRequests(db: Kysely<AdsDb>, rows: readonly string[]) {
-  for (let i = 0; i < rows.length; i += 5000) {
-    const batch = `[${rows.slice(i, i + 5000).join(',')}]`
-    await db
-      .insertInto('decisionRequests')
-      .columns(['requestId', 'userId', 'personalized', 'createdAt', 'decisions'])
-      .expression(
-        sql`select (r->>0)::uuid, r->>1, (r->>2)::boolean, timestamptz 'epoch' + (r->>3)::bigint * interval '1 millisecond', r->4 from jsonb_array_elements(${batch}::jsonb) as r`,
-      )
-      .onConflict((oc) => oc.doNothing())
-      .execute()
+export async function recordDecisionBatches(db: Kysely<AdsDb>, requests: readonly BatchedRequest[]) {
+  const rows = batchesOf(requests).map((batch) => {
+    let first = Number.POSITIVE_INFINITY
+    let last = Number.NEGATIVE_INFINITY
+    const users = new Set<string>()
+    for (const r of batch) {
+      if (r.at < first) first = r.at
+      if (r.at > last) last = r.at
+      if (r.userId !== null) users.add(r.userId)
+    }
+    return {
+      batchId: uuidv7(),
+      firstAt: new Date(first),
+      lastAt: new Date(last),
+      userIds: [...users],
+      requests: batch.map((r) => r.row).join('\n'),
+    }
+  })
+  if (rows.length > 0) await db.insertInto('decisionBatches').values(rows).execute()
+}
+
+/** The decision `decisionId` in a batch's `requests`, as the table would give it back. */
+export function decisionInBatch(requests: string, decisionId: string): DecisionView | undefined {
+  // The id may also appear as some user's key: look on until the line that has it as a decision.
+  for (let at = requests.indexOf(`"${decisionId}"`); at >= 0; at = requests.indexOf(`"${decisionId}"`, at + 1)) {
+    const end = requests.indexOf('\n', at)
+    const d = decisionInRequestRow(requests.slice(requests.lastIndexOf('\n', at) + 1, end < 0 ? undefined : end), decisionId)
+    if (d) return d
+  }
+  return undefined
+}
+
+/** The request rows of batches, each request once (see `recordDecisionBatches`), oldest batch first. */
+function requestsInBatches(batches: readonly { requests: string }[]): (RequestPart & { decisions: StoredDecision[] })[] {
+  const seen = new Set<string>()
+  const out: (RequestPart & { decisions: StoredDecision[] })[] = []
+  for (const b of batches) {
+    for (const line of b.requests.split('\n')) {
+      const [requestId, userId, personalized, at, decisions] = JSON.parse(line) as [string, string | null, boolean, number, StoredDecision[]]
+      if (seen.has(requestId)) continue
+      seen.add(requestId)
+      out.push({ requestId, userId, personalized, createdAt: new Date(at), decisions })
+    }
+  }
+  return out
+}
+
+/** Every decision logged in batches (`userId`: only that user's), each once. */
+export function decisionsInBatches(batches: readonly { requests: string }[], userId?: string): DecisionView[] {
+  const requests = requestsInBatches(batches)
+  return decisionsOfRequests(userId === undefined ? requests : requests.filter((r) => r.userId === userId))
+}
+
+/** The batches that hold requests of this user. */
+function batchesOfUser(db: Kysely<AdsDb>, userId: string) {
+  return db.selectFrom('decisionBatches').where('userIds', '@>', sql<string[]>`array[${userId}]::text[]`)
+}
+
+/** The decisions logged about a user in batches, oldest first. */
+export async function userDecisionsInBatches(db: Kysely<AdsDb>, userId: string): Promise<DecisionView[]> {
+  const batches = await batchesOfUser(db, userId).select('requests').orderBy('firstAt').execute()
+  return decisionsInBatches(batches, userId)
+}
+
+/** Erasure: the user's requests leave every batch (a batch left empty is deleted). */
+export async function eraseUserFromBatches(trx: Kysely<AdsDb>, userId: string): Promise<void> {
+  const batches = await batchesOfUser(trx, userId).select(['batchId', 'userIds', 'requests']).forUpdate().execute()
+  for (const b of batches) {
+    const kept = b.requests.split('\n').filter((line) => (JSON.parse(line) as [string, string | null])[1] !== userId)
+    if (kept.length === 0) await trx.deleteFrom('decisionBatches').where('batchId', '=', b.batchId).execute()
+    else
+      await trx
+        .updateTable('decisionBatches')
+        .set({ requests: kept.join('\n'), userIds: b.userIds.filter((u) => u !== userId) })
+        .where('batchId', '=', b.batchId)
+        .execute()
   }
 }
 
 /**
- * A logged decision by id. Decision ids are UUIDv7 with the request's time, so the request row is
- * found through the time index (the few requests of that millisecond); rows logged before
- * migration 0003 are in `decisions`.
+ * A logged decision by id. Decision ids are UUIDv7 with the request's time, so its batch is found
+ * by time (the batches of that second); rows logged by earlier versions are in `decisionRequests`
+ * (found through its time index the same way) or `decisions`.
  */
 export async function findDecision(db: Kysely<AdsDb>, decisionId: string): Promise<DecisionView | undefined> {
   const at = timeOfOrderedId(decisionId)
   if (at !== undefined) {
+    const batches = await db
+      .selectFrom('decisionBatches')
+      .select('requests')
+      .where('firstAt', '>=', new Date(at - BATCH_SPAN_MS - 1))
+      .where('firstAt', '<', new Date(at + 2))
+      .where('lastAt', '>=', new Date(at - 1))
+      .execute()
+    for (const b of batches) {
+      const d = decisionInBatch(b.requests, decisionId)
+      if (d) return d
+    }
     const rows = await db
       .selectFrom('decisionRequests')
       .selectAll()
@@ -151,6 +267,7 @@ export async function findDecision(db: Kysely<AdsDb>, decisionId: string): Promi
 }
 
 export async function purgeDecisions(db: Kysely<AdsDb>, before: Date) {
+  await db.deleteFrom('decisionBatches').where('firstAt', '<', before).where('lastAt', '<', before).execute()
   await db.deleteFrom('decisionRequests').where('createdAt', '<', before).execute()
   await db.deleteFrom('decisions').where('createdAt', '<', before).execute()
 }

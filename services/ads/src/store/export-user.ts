@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { AdsDb } from '../db.ts'
-import { decisionsOfRequests } from './decisions-store.ts'
+import { decisionsOfRequests, userDecisionsInBatches } from './decisions-store.ts'
 
 /** Ads' `privacy.export` hook: everything `eraseUser` would delete, as JSON. */
 export async function exportUser(db: Kysely<AdsDb>, userId: string) {
-  const [signals, impressions, before0003, requests] = await Promise.all([
+  const [signals, impressions, before0003, requests, batched] = await Promise.all([
     db.selectFrom('adUsers').selectAll().where('userId', '=', userId).executeTakeFirst(),
     db.selectFrom('userImpressions').select(['campaignId', 'at']).where('userId', '=', userId).orderBy('at').execute(),
     db
@@ -14,12 +14,13 @@ export async function exportUser(db: Kysely<AdsDb>, userId: string) {
       .orderBy('createdAt')
       .execute(),
     db.selectFrom('decisionRequests').selectAll().where('userId', '=', userId).orderBy('createdAt').execute(),
+    userDecisionsInBatches(db, userId),
   ])
-  // Logged per placement before migration 0003 (and by replicas of the previous version during a
-  // rolling deploy), per request since: the same fields, oldest first.
+  // Logged per placement before migration 0003, per request from 0003 to 0004, per batch since (and
+  // by replicas of earlier versions during a rolling deploy): the same fields, oldest first.
   const decisions = [
     ...before0003,
-    ...decisionsOfRequests(requests).map(({ decisionId, adId, campaignId, placementId, personalized, reasons, createdAt }) => ({
+    ...[...decisionsOfRequests(requests), ...batched].map(({ decisionId, adId, campaignId, placementId, personalized, reasons, createdAt }) => ({
       decisionId,
       adId,
       campaignId,

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { EventTypes } from '@attune/contracts'
 import { asAdmin, asSite, waitFor } from '@attune/kit/testing'
 import t from 'tap'
-import { findDecision, purgeDecisions } from '../../src/store/decisions-store.ts'
+import { v7 as uuidv7 } from 'uuid'
+import { decisionRequestRow, findDecision, purgeDecisions, userDecisionsInBatches } from '../../src/store/decisions-store.ts'
 import { eraseUser } from '../../src/store/erase-user.ts'
 import { exportUser } from '../../src/store/export-user.ts'
 import { signClaims, verifyToken } from '../../src/tracking/token.ts'
@@ -34,8 +35,9 @@ const count = async (table: 'userImpressions' | 'decisions', userId: string) =>
         .executeTakeFirstOrThrow()
     ).n,
   )
-/** Decisions logged about a user: one row per request since migration 0003, per placement before. */
+/** Decisions logged about a user: in batch rows since migration 0004, a row per request from 0003, per placement before. */
 const logged = async (userId: string) =>
+  (await userDecisionsInBatches(h.db, userId)).length +
   (await h.db.selectFrom('decisionRequests').select('decisions').where('userId', '=', userId).execute()).reduce((n, r) => n + r.decisions.length, 0) +
   (await count('decisions', userId))
 
@@ -264,7 +266,40 @@ t.test('erasure leaves nothing about the user', async (t) => {
   t.equal((await h.db.selectFrom('adUsers').selectAll().where('userId', '=', user).execute()).length, 0)
 })
 
-t.test('decisions logged per placement before migration 0003 are still found, exported, erased and purged', async (t) => {
+t.test("a batch holding two users: erasure takes out one user's requests and keeps the other's", async (t) => {
+  const adv = await h.advertiser('Shared Co')
+  const p = await h.placement('shared-batch')
+  await h.campaign(adv, {}, ['S'], 'shared-batch')
+  const [a, b] = ['user-batch-a', 'user-batch-b']
+  await h.setConsent(a, 'granted')
+  await h.setConsent(b, 'granted')
+  const [ra, rb] = await Promise.all([h.decide({ userKey: a, placements: [{ placementId: p }] }), h.decide({ userKey: b, placements: [{ placementId: p }] })])
+  const da = decisionsOf(ra)[0]?.decision
+  const db = decisionsOf(rb)[0]?.decision
+  if (!da || !db) throw new Error('no decision')
+  await waitFor(async () => (await findDecision(h.db, da.decisionId)) && (await findDecision(h.db, db.decisionId)), { what: 'both written' })
+  const shared = await h.db
+    .selectFrom('decisionBatches')
+    .select(['batchId', 'userIds'])
+    .where('requests', 'like', `%${da.decisionId}%`)
+    .executeTakeFirstOrThrow()
+  t.ok(shared.userIds.includes(a) && shared.userIds.includes(b), 'one batch row (both decided within one flush)')
+  await h.db.transaction().execute((trx) => eraseUser(trx, a))
+  t.equal(await logged(a), 0)
+  t.equal(await findDecision(h.db, da.decisionId), undefined)
+  t.match(await findDecision(h.db, db.decisionId), { userId: b, personalized: true })
+  t.same(
+    (await exportUser(h.db, b)).decisions.map((x) => x.decisionId),
+    [db.decisionId],
+  )
+  const left = await h.db.selectFrom('decisionBatches').select(['userIds', 'requests']).where('batchId', '=', shared.batchId).executeTakeFirstOrThrow()
+  t.notOk(left.userIds.includes(a), 'the batch no longer lists the user')
+  t.notOk(left.requests.includes(`"${a}"`), 'nor holds any of their requests')
+  await h.db.transaction().execute((trx) => eraseUser(trx, b))
+  t.equal(await logged(b), 0)
+})
+
+t.test('decisions logged per placement (before 0003) and per request (0003 to 0004) are still found, exported, erased and purged', async (t) => {
   const adv = await h.advertiser('Legacy Co')
   const p = await h.placement('legacy')
   const c = await h.campaign(adv, {}, ['L'], 'legacy')
@@ -291,18 +326,34 @@ t.test('decisions logged per placement before migration 0003 are still found, ex
     createdAt: new Date(Date.now() - 60_000),
   }
   await h.db.insertInto('decisions').values(old).execute()
-  const why = await h.app.inject({ url: `/v1/decisions/${old.decisionId}/why` })
-  t.equal(why.statusCode, 200, why.body)
-  t.match(why.json(), { decisionId: old.decisionId, advertiser: 'Legacy Co', propensity: 0.25, matched: [{ kind: 'untargeted' }] })
+  // A request row as 0003 to 0004 wrote them; its decision id carries its time, as the serving path's do.
+  const at = Date.now() - 45_000
+  const perRequest = {
+    ...old,
+    decisionId: uuidv7({ msecs: at }),
+    requestId: uuidv7({ msecs: at }),
+    reasons: [{ kind: 'untargeted' as const, value: 'run of site' }],
+  }
+  const row = JSON.parse(decisionRequestRow({ ...perRequest, createdAt: at, decisions: [perRequest] })) as unknown[]
+  await h.db
+    .insertInto('decisionRequests')
+    .values({ requestId: perRequest.requestId, userId: user, personalized: true, createdAt: new Date(at), decisions: JSON.stringify(row[4]) })
+    .execute()
+  for (const id of [old.decisionId, perRequest.decisionId]) {
+    const why = await h.app.inject({ url: `/v1/decisions/${id}/why` })
+    t.equal(why.statusCode, 200, why.body)
+    t.match(why.json(), { decisionId: id, advertiser: 'Legacy Co', propensity: 0.25, matched: [{ kind: 'untargeted' }] })
+  }
   const exported = await exportUser(h.db, user)
   t.same(
     exported.decisions.map((x) => x.decisionId),
-    [old.decisionId, d.decisionId],
-    'both logs, oldest first',
+    [old.decisionId, perRequest.decisionId, d.decisionId],
+    'all three logs, oldest first',
   )
-  t.match(exported.decisions[1], { adId: d.ad.adId, campaignId: d.ad.campaignId, placementId: p, personalized: true })
+  t.match(exported.decisions[2], { adId: d.ad.adId, campaignId: d.ad.campaignId, placementId: p, personalized: true })
   await purgeDecisions(h.db, new Date(Date.now() - 30_000))
   t.equal(await findDecision(h.db, old.decisionId), undefined, 'purged by age')
+  t.equal(await findDecision(h.db, perRequest.decisionId), undefined, 'purged by age (per request)')
   t.ok(await findDecision(h.db, d.decisionId), 'a recent one stays')
   await h.db.transaction().execute((trx) => eraseUser(trx, user))
   t.equal(await logged(user), 0)

@@ -5,7 +5,7 @@ import { asAdmin, asSite, startTestService, TEST_SECRET_KEY, waitFor } from '@at
 import t from 'tap'
 import { ads } from '../../src/app.ts'
 import { demoAds } from '../../src/demo.ts'
-import { decisionsOfRequests } from '../../src/store/decisions-store.ts'
+import { decisionsInBatches } from '../../src/store/decisions-store.ts'
 
 const database = await openDatabase('memory://')
 const service = await startTestService(ads, { database, env: { ADS_MIN_CLICK_MS: '0', ADS_PUBLIC_URL: 'http://localhost:3000/ads' } })
@@ -40,7 +40,7 @@ t.test('the demo serves decisions on PGlite', async (t) => {
   const why = await service.app.inject({ url: `/v1/decisions/${sidebar.decision.decisionId}/why` })
   t.match(why.json().explanation, /Northwind Outdoor[\s\S]*Sports \(IAB17\)/)
   const logged = await waitFor(async () => {
-    const rows = decisionsOfRequests(await service.context.db.selectFrom('decisionRequests').selectAll().execute())
+    const rows = decisionsInBatches(await service.context.db.selectFrom('decisionBatches').select('requests').execute())
     return rows.length === 2 ? rows : undefined
   })
   t.same(

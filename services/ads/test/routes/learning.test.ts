@@ -5,7 +5,7 @@
 import { waitFor } from '@attune/kit/testing'
 import t from 'tap'
 import { seededRng } from '../../src/domain/random.ts'
-import { decisionsOfRequests } from '../../src/store/decisions-store.ts'
+import { decisionsInBatches } from '../../src/store/decisions-store.ts'
 import { startHarness } from '../support/harness.ts'
 
 // With these CTRs the better ad often wins its first rounds and the worse one is then rarely
@@ -45,7 +45,7 @@ t.test('Thompson sampling shifts traffic to the better ad on simulated clicks', 
     'every impression counted once',
   )
   const logged = await waitFor(async () => {
-    const rows = decisionsOfRequests(await h.db.selectFrom('decisionRequests').selectAll().execute()).filter((d) => d.campaignId === c.campaignId)
+    const rows = decisionsInBatches(await h.db.selectFrom('decisionBatches').select('requests').execute()).filter((d) => d.campaignId === c.campaignId)
     return rows.length === rounds ? rows : undefined
   })
   t.ok(logged.length > 0 && logged.every((d) => d.propensity > 0 && d.propensity <= 1), 'propensities logged')
