@@ -47,8 +47,9 @@ function reasonsJson(reasons: Reason[]): string {
 const textOrNull = (x: string | null) => (x === null ? 'null' : JSON.stringify(x))
 
 /**
- * A request as the JSON text a batch holds (a line of `requests`, see `recordDecisionBatches`): `[requestId, userId, personalized,
- * createdAt, [StoredDecision…]]`, the same text as `JSON.stringify` gives, written by hand so
+ * A request as the JSON text a batch holds (a line of its `requests`, see `recordDecisionBatches`):
+ * `[requestId, userId, personalized, createdAt, [StoredDecision…]]`, the same text as
+ * `JSON.stringify` gives (so never a raw newline), written by hand so
  * shared reasons are serialized once; ids are UUIDs (generated, validated or from the catalog)
  * and need no escaping. Serialized once, when logged, so what is kept until written is a flat
  * string, not an object graph the garbage collector must trace and copy.

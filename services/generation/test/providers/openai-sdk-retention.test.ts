@@ -25,28 +25,38 @@ const oldSpace = (s: Stats['beforeGC']) => s.heapSpaceStatistics.find((x) => x.s
 setFlagsFromString('--expose-gc')
 const fullGc = runInNewContext('gc') as () => void
 
-/** Bytes promoted by the scavenges over `calls` calls, in a window without old-generation work (undefined if every try had some). */
-async function promotedPerCall(calls: number): Promise<{ perCall: number; scavenges: number } | undefined> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+/**
+ * Bytes promoted by the scavenges over `calls` calls, in a window without old-generation work: the
+ * least of up to eight windows, stopping at the first under `enough`. Under a loaded machine a
+ * window may still promote whole pages (V8 starts incremental marking, or switches to fast
+ * promotion, without a collection of another kind inside the window): 10 KB a call was seen once
+ * in CI. Unpatched, every window promotes its 2 KB a call, so the least of several still shows it.
+ */
+async function promotedPerCall(calls: number, enough: number): Promise<{ perCall: number; scavenges: number; windows: number } | undefined> {
+  let best: { perCall: number; scavenges: number; windows: number } | undefined
+  let windows = 0
+  for (let attempt = 0; attempt < 8; attempt++) {
     fullGc()
     const profiler = new GCProfiler()
     profiler.start()
     for (let i = 0; i < calls; i++) await complete()
     const stats = profiler.stop().statistics
     if (stats.some((s) => s.gcType !== 'Scavenge')) continue
+    windows++
     const promoted = stats.reduce((sum, s) => sum + oldSpace(s.afterGC) - oldSpace(s.beforeGC), 0)
-    return { perCall: promoted / calls, scavenges: stats.length }
+    if (!best || promoted / calls < best.perCall) best = { perCall: promoted / calls, scavenges: stats.length, windows }
+    if (best.perCall < enough) break
   }
-  return undefined
+  return best && { ...best, windows }
 }
 
 t.test('a finished call leaves nothing for the young-generation collections to promote', async (t) => {
   for (let i = 0; i < 500; i++) await complete()
-  const m = await promotedPerCall(3000)
-  if (!m) return t.fail('no window of 3,000 calls without an old-generation collection in five tries')
+  const m = await promotedPerCall(3000, 500)
+  if (!m) return t.fail('no window of 3,000 calls without an old-generation collection in eight tries')
   t.ok(m.scavenges >= 2, `enough allocation for young-generation collections (${m.scavenges})`)
   // Unpatched: 2,000-2,500 bytes a call; patched: tens (the fake provider runs in this process).
-  t.ok(m.perCall < 500, `${m.perCall.toFixed(0)} bytes promoted a call`)
+  t.ok(m.perCall < 500, `${m.perCall.toFixed(0)} bytes promoted a call (the least of ${m.windows} windows)`)
 })
 
 t.test('withResponse and the parsed result still work', async (t) => {
