@@ -7,7 +7,10 @@
 // at most `BATCH_SPAN_MS`), erasure and export by the batch's users (a GIN index).
 // `decision_requests` (0003) and `decisions` (0001) stay as they are: their rows are read (`why`,
 // export, erasure, purge) until the retention purge empties them, and replicas of the previous
-// versions keep writing there during a rolling deploy. User data: `user_ids` and the rows' user ids.
+// versions keep writing there during a rolling deploy. While those run, their `why` answers 404 for
+// a decision logged in a batch, and an erasure their consumer handles does not touch the batches;
+// every replica of this version takes an erased user out of the batches itself (its erasure
+// listener, `DecisionLog.forget`). User data: `user_ids` and the rows' user ids.
 import { type Kysely, sql } from 'kysely'
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -30,8 +30,8 @@ export function servingListeners(serving: Serving): ListenerDefinition[] {
     {
       name: 'users-erased',
       topics: [Topics.privacy],
-      handle(events) {
-        for (const e of events) if (e.type === EventTypes.erasureRequested.type) for (const userId of usersChangedBy([e])) serving.forget(userId)
+      async handle(events) {
+        for (const e of events) if (e.type === EventTypes.erasureRequested.type) for (const userId of usersChangedBy([e])) await serving.forget(userId)
       },
     },
   ]

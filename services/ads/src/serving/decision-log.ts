@@ -7,6 +7,7 @@ import {
   type DecisionView,
   decisionInRequestRow,
   decisionRequestRow,
+  eraseUserFromBatches,
   findDecision,
   type LoggedRequest,
   recordDecisionBatches,
@@ -64,9 +65,18 @@ export class DecisionLog {
     return this.log.flush()
   }
 
-  /** Erasure: nothing of this user is written any more, or answered from memory. */
-  forget(userId: string): void {
+  /**
+   * Erasure: nothing of this user is written any more, or answered from memory. The batch being
+   * written when the erasure came may commit after the erasure's own delete (on any replica), so
+   * once this replica's write in flight is done the user's requests are taken out of the batches
+   * again (idempotent), as generation's OutputLog does.
+   */
+  async forget(userId: string): Promise<void> {
     this.log.forget(userId)
+    await this.log.flush()
+    // Requests of the user recorded while that flush ran.
+    this.log.forget(userId)
+    await this.db.transaction().execute((trx) => eraseUserFromBatches(trx, userId))
   }
 
   close(): Promise<void> {

@@ -119,10 +119,10 @@ export class Serving {
     return { personalized, signals: personalized ? u : undefined }
   }
 
-  forget(userId: string): void {
+  async forget(userId: string): Promise<void> {
     this.awaited.forget(userId)
     this.users.drop(userId)
-    this.decisions.forget(userId)
+    await this.decisions.forget(userId)
   }
 }
 

@@ -219,9 +219,10 @@ export async function userDecisionsInBatches(db: Kysely<AdsDb>, userId: string):
   return decisionsInBatches(batches, userId)
 }
 
-/** Erasure: the user's requests leave every batch (a batch left empty is deleted). */
+/** Erasure: the user's requests leave every batch (a batch left empty is deleted). In a transaction: the rows are rewritten. */
 export async function eraseUserFromBatches(trx: Kysely<AdsDb>, userId: string): Promise<void> {
-  const batches = await batchesOfUser(trx, userId).select(['batchId', 'userIds', 'requests']).forUpdate().execute()
+  // Locked in one order: replicas erase the same user at the same time (see DecisionLog.forget).
+  const batches = await batchesOfUser(trx, userId).select(['batchId', 'userIds', 'requests']).orderBy('batchId').forUpdate().execute()
   for (const b of batches) {
     const kept = b.requests.split('\n').filter((line) => (JSON.parse(line) as [string, string | null])[1] !== userId)
     if (kept.length === 0) await trx.deleteFrom('decisionBatches').where('batchId', '=', b.batchId).execute()

@@ -7,7 +7,15 @@ import { EventTypes } from '@attune/contracts'
 import { asAdmin, asSite, waitFor } from '@attune/kit/testing'
 import t from 'tap'
 import { v7 as uuidv7 } from 'uuid'
-import { decisionRequestRow, findDecision, purgeDecisions, userDecisionsInBatches } from '../../src/store/decisions-store.ts'
+import {
+  BATCH_SPAN_MS,
+  decisionRequestRow,
+  findDecision,
+  type LoggedChoice,
+  purgeDecisions,
+  recordDecisionBatches,
+  userDecisionsInBatches,
+} from '../../src/store/decisions-store.ts'
 import { eraseUser } from '../../src/store/erase-user.ts'
 import { exportUser } from '../../src/store/export-user.ts'
 import { signClaims, verifyToken } from '../../src/tracking/token.ts'
@@ -266,35 +274,75 @@ t.test('erasure leaves nothing about the user', async (t) => {
   t.equal((await h.db.selectFrom('adUsers').selectAll().where('userId', '=', user).execute()).length, 0)
 })
 
-t.test("a batch holding two users: erasure takes out one user's requests and keeps the other's", async (t) => {
-  const adv = await h.advertiser('Shared Co')
-  const p = await h.placement('shared-batch')
-  await h.campaign(adv, {}, ['S'], 'shared-batch')
+t.test('batch rows: found at the edges of their second, erasure takes one user out of a shared batch, purge by age', async (t) => {
+  const T = Date.now() - 10_000
+  const choice = (decisionId: string): LoggedChoice => ({
+    decisionId,
+    placementId: randomUUID(),
+    adId: randomUUID(),
+    campaignId: randomUUID(),
+    tier: 'standard',
+    value: 0.5,
+    propensity: 0.25,
+    feature: '',
+    reasons: [{ kind: 'untargeted', value: 'run of site' }],
+    copyVariantId: null,
+    copySegmentId: null,
+  })
   const [a, b] = ['user-batch-a', 'user-batch-b']
-  await h.setConsent(a, 'granted')
-  await h.setConsent(b, 'granted')
-  const [ra, rb] = await Promise.all([h.decide({ userKey: a, placements: [{ placementId: p }] }), h.decide({ userKey: b, placements: [{ placementId: p }] })])
-  const da = decisionsOf(ra)[0]?.decision
-  const db = decisionsOf(rb)[0]?.decision
-  if (!da || !db) throw new Error('no decision')
-  await waitFor(async () => (await findDecision(h.db, da.decisionId)) && (await findDecision(h.db, db.decisionId)), { what: 'both written' })
-  const shared = await h.db
+  // Out of time order (a retried batch comes first), the first three spanning exactly BATCH_SPAN_MS: one batch; the fourth a second.
+  const requests = (
+    [
+      [a, 500],
+      [b, 0],
+      [a, BATCH_SPAN_MS],
+      [null, BATCH_SPAN_MS + 1],
+    ] as const
+  ).map(([userId, dt]) => {
+    const at = T + dt
+    const logged = { requestId: uuidv7({ msecs: at }), userId, personalized: userId !== null, createdAt: at, decisions: [choice(uuidv7({ msecs: at }))] }
+    return { logged, batched: { row: decisionRequestRow(logged), userId, at } }
+  })
+  await recordDecisionBatches(
+    h.db,
+    requests.map((r) => r.batched),
+  )
+  const ids = requests.map((r) => r.logged.decisions[0]?.decisionId ?? '')
+  for (const [i, r] of requests.entries()) {
+    t.match(await findDecision(h.db, ids[i] ?? ''), { requestId: r.logged.requestId, userId: r.logged.userId, createdAt: new Date(r.logged.createdAt) })
+  }
+  const batches = await h.db
     .selectFrom('decisionBatches')
-    .select(['batchId', 'userIds'])
-    .where('requests', 'like', `%${da.decisionId}%`)
-    .executeTakeFirstOrThrow()
-  t.ok(shared.userIds.includes(a) && shared.userIds.includes(b), 'one batch row (both decided within one flush)')
+    .select(['batchId', 'userIds', 'firstAt', 'lastAt'])
+    .where('firstAt', '>=', new Date(T))
+    .where('lastAt', '<=', new Date(T + BATCH_SPAN_MS + 1))
+    .orderBy('firstAt')
+    .execute()
+  t.same(
+    batches.map((x) => [x.firstAt.getTime() - T, x.lastAt.getTime() - T, [...x.userIds].sort()]),
+    [
+      [0, BATCH_SPAN_MS, [a, b]],
+      [BATCH_SPAN_MS + 1, BATCH_SPAN_MS + 1, []],
+    ],
+  )
   await h.db.transaction().execute((trx) => eraseUser(trx, a))
-  t.equal(await logged(a), 0)
-  t.equal(await findDecision(h.db, da.decisionId), undefined)
-  t.match(await findDecision(h.db, db.decisionId), { userId: b, personalized: true })
+  t.equal(await findDecision(h.db, ids[0] ?? ''), undefined)
+  t.equal(await findDecision(h.db, ids[2] ?? ''), undefined)
+  t.match(await findDecision(h.db, ids[1] ?? ''), { userId: b })
   t.same(
     (await exportUser(h.db, b)).decisions.map((x) => x.decisionId),
-    [db.decisionId],
+    [ids[1]],
   )
-  const left = await h.db.selectFrom('decisionBatches').select(['userIds', 'requests']).where('batchId', '=', shared.batchId).executeTakeFirstOrThrow()
-  t.notOk(left.userIds.includes(a), 'the batch no longer lists the user')
-  t.notOk(left.requests.includes(`"${a}"`), 'nor holds any of their requests')
+  const shared = await h.db
+    .selectFrom('decisionBatches')
+    .select(['userIds', 'requests'])
+    .where('batchId', '=', batches[0]?.batchId ?? '')
+    .executeTakeFirstOrThrow()
+  t.same(shared.userIds, [b], 'the batch no longer lists the user')
+  t.notOk(shared.requests.includes(`"${a}"`), 'nor holds any of their requests')
+  await purgeDecisions(h.db, new Date(T + BATCH_SPAN_MS + 1))
+  t.equal(await findDecision(h.db, ids[1] ?? ''), undefined, 'a batch older than the cut is purged')
+  t.ok(await findDecision(h.db, ids[3] ?? ''), 'one that ends at the cut stays')
   await h.db.transaction().execute((trx) => eraseUser(trx, b))
   t.equal(await logged(b), 0)
 })

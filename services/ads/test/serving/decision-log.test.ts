@@ -30,23 +30,38 @@ const request = (requestId: string, userId: string | null, decisions: LoggedChoi
   decisions,
 })
 
-/** A database that keeps the request rows the log writes (failing while `down.on`) and finds nothing. */
-function fakeDb(down = { on: false }) {
+/**
+ * A database that keeps the request rows the log writes (failing while `down.on`; a write waits for
+ * `gate` when given) and finds nothing; `events` says when writes and erasures happened.
+ */
+function fakeDb(down = { on: false }, gate?: Promise<void>) {
   const written: unknown[][] = []
+  const events: string[] = []
   const chain: Record<string, unknown> = {}
-  for (const k of ['select', 'selectAll', 'where']) chain[k] = () => chain
+  for (const k of ['select', 'selectAll', 'where', 'orderBy', 'forUpdate']) chain[k] = () => chain
   chain.execute = async () => []
   chain.executeTakeFirst = async () => undefined
   const insert = {
     values: (rows: { requests: string }[]) => ({
       execute: async () => {
+        await gate
         if (down.on) throw new Error('database down')
         written.push(rows.flatMap((b) => b.requests.split('\n').map((line) => JSON.parse(line) as unknown)))
+        events.push('write')
       },
     }),
   }
-  const db = { insertInto: () => insert, selectFrom: () => chain } as unknown as Kysely<AdsDb>
-  return { db, written }
+  const db = {
+    insertInto: () => insert,
+    selectFrom: () => chain,
+    transaction: () => ({
+      execute: (fn: (trx: unknown) => Promise<unknown>) => {
+        events.push('erase')
+        return fn(db)
+      },
+    }),
+  } as unknown as Kysely<AdsDb>
+  return { db, written, events }
 }
 
 t.test('why reads a decision back from memory as logged; one write per flush', async (t) => {
@@ -75,19 +90,39 @@ t.test('why reads a decision back from memory as logged; one write per flush', a
 })
 
 t.test('erasure: nothing of the user is written or read back', async (t) => {
-  const { db, written } = fakeDb()
+  const { db, written, events } = fakeDb()
   const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
   log.record(request('r1', 'u1', [choice('d1'), choice('d2')]))
   log.record(request('r2', 'u2', [choice('d3')]))
-  log.forget('u1')
+  await log.forget('u1')
   t.equal(await log.find('d1'), undefined)
   t.equal(await log.find('d2'), undefined)
-  t.ok(await log.find('d3'))
-  await log.flush()
   t.same(
     written.flat().map((r) => (r as unknown[])[0]),
     ['r2'],
+    'the flush it waits for writes the others',
   )
+  t.same(events, ['write', 'erase'])
+  await log.close()
+})
+
+t.test('erasure while a batch holding the user is being written: taken out of the batches once it is', async (t) => {
+  let open = () => {}
+  const { db, written, events } = fakeDb({ on: false }, new Promise<void>((r) => (open = r)))
+  const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
+  log.record(request('r1', 'u1', [choice('d1')]))
+  const flushing = log.flush()
+  const forgetting = log.forget('u1')
+  await new Promise((r) => setTimeout(r, 20))
+  t.same(events, [], 'nothing erased while the write is in flight')
+  open()
+  await Promise.all([flushing, forgetting])
+  t.same(events, ['write', 'erase'], 'the batch (already holding the user) is written, then the user is taken out of the batches')
+  t.same(
+    written.flat().map((r) => (r as unknown[])[0]),
+    ['r1'],
+  )
+  t.equal(await log.find('d1'), undefined, 'and it is not read back from memory')
   await log.close()
 })
 

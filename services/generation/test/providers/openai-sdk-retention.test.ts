@@ -19,9 +19,10 @@ const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.url, maxRetries: 0,
 const complete = () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
 
 t.test('a finished call leaves nothing for the young-generation collections to promote', async (t) => {
-  // In a process of its own with the young generation's size fixed: under tap's coverage it grows to
-  // 64-128 MB, and then about one run in two promoted whole pages (400 bytes to 10 KB a call, patched
-  // or not). What is measured, whether a call's garbage outlives scavenges, does not depend on the size.
+  // In a child process with the young generation's size fixed: under tap's coverage (which tap also
+  // injects into child processes) it grows to 64-128 MB, and then about one run in two promoted whole
+  // pages (400 bytes to 10 KB a call, patched or not). What is measured, whether a call's garbage
+  // outlives scavenges, does not depend on the size.
   const probe = join(import.meta.dirname, '..', 'support', 'sdk-retention-probe.ts')
   const out = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=8', probe, '3000', '500'], { encoding: 'utf8' })
   const m = JSON.parse(out.trim().split('\n').at(-1) ?? 'null') as { perCall: number; scavenges: number; windows: number } | null

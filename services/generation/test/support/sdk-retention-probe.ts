@@ -1,5 +1,5 @@
-// Run by test/providers/openai-sdk-retention.test.ts as a plain Node process (tap's loaders and
-// hooks change how the test's own process collects garbage): SDK calls against the fake provider in
+// Run by test/providers/openai-sdk-retention.test.ts in a process of its own with a fixed
+// young-generation size (see there): SDK calls against the fake provider in
 // this process, and the bytes the young-generation collections promote to the old generation per
 // call, in windows that start after a full collection and have no old-generation work in them.
 // Prints JSON: the least bytes a call over the windows, the scavenges and the windows counted.
