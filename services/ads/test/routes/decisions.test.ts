@@ -11,7 +11,6 @@ import {
   BATCH_SPAN_MS,
   decisionRequestRow,
   findDecision,
-  type LoggedChoice,
   purgeDecisions,
   recordDecisionBatches,
   userDecisionsInBatches,
@@ -20,6 +19,7 @@ import { eraseUser } from '../../src/store/erase-user.ts'
 import { exportUser } from '../../src/store/export-user.ts'
 import { signClaims, verifyToken } from '../../src/tracking/token.ts'
 import { startHarness } from '../support/harness.ts'
+import { loggedChoice } from '../support/logged-choice.ts'
 
 /** The default ADS_SIGNING_SECRET (the harness sets none). */
 const DEV_SECRET = 'attune-ads-dev-signing-secret-change-me'
@@ -276,19 +276,6 @@ t.test('erasure leaves nothing about the user', async (t) => {
 
 t.test('batch rows: found at the edges of their second, erasure takes one user out of a shared batch, purge by age', async (t) => {
   const T = Date.now() - 10_000
-  const choice = (decisionId: string): LoggedChoice => ({
-    decisionId,
-    placementId: randomUUID(),
-    adId: randomUUID(),
-    campaignId: randomUUID(),
-    tier: 'standard',
-    value: 0.5,
-    propensity: 0.25,
-    feature: '',
-    reasons: [{ kind: 'untargeted', value: 'run of site' }],
-    copyVariantId: null,
-    copySegmentId: null,
-  })
   const [a, b] = ['user-batch-a', 'user-batch-b']
   // Out of time order (a retried batch comes first), the first three spanning exactly BATCH_SPAN_MS: one batch; the fourth a second.
   const requests = (
@@ -300,7 +287,7 @@ t.test('batch rows: found at the edges of their second, erasure takes one user o
     ] as const
   ).map(([userId, dt]) => {
     const at = T + dt
-    const logged = { requestId: uuidv7({ msecs: at }), userId, personalized: userId !== null, createdAt: at, decisions: [choice(uuidv7({ msecs: at }))] }
+    const logged = { requestId: uuidv7({ msecs: at }), userId, personalized: userId !== null, createdAt: at, decisions: [loggedChoice(uuidv7({ msecs: at }))] }
     return { logged, batched: { row: decisionRequestRow(logged), userId, at } }
   })
   await recordDecisionBatches(

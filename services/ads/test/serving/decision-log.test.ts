@@ -6,21 +6,7 @@ import t from 'tap'
 import type { AdsDb } from '../../src/db.ts'
 import { DecisionLog } from '../../src/serving/decision-log.ts'
 import { decisionRequestRow, type LoggedChoice, type LoggedRequest } from '../../src/store/decisions-store.ts'
-
-const choice = (decisionId: string, over: Partial<LoggedChoice> = {}): LoggedChoice => ({
-  decisionId,
-  placementId: 'p1',
-  adId: 'a1',
-  campaignId: 'c1',
-  tier: 'standard',
-  value: 0.012345678901234567,
-  propensity: 11 / 17,
-  feature: 'IAB17',
-  reasons: [{ kind: 'keyword', value: 'cup "final"' }],
-  copyVariantId: null,
-  copySegmentId: null,
-  ...over,
-})
+import { loggedChoice } from '../support/logged-choice.ts'
 
 const request = (requestId: string, userId: string | null, decisions: LoggedChoice[]): LoggedRequest => ({
   requestId,
@@ -67,9 +53,9 @@ function fakeDb(down = { on: false }, gate?: Promise<void>) {
 t.test('why reads a decision back from memory as logged; one write per flush', async (t) => {
   const { db, written } = fakeDb()
   const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
-  const d2 = choice('d2', { placementId: 'p2', copyVariantId: 'v1', copySegmentId: 's1' })
-  log.record(request('r1', 'u1', [choice('d1'), d2]))
-  log.record(request('r2', null, [choice('d3')]))
+  const d2 = loggedChoice('d2', { placementId: 'p2', copyVariantId: 'v1', copySegmentId: 's1' })
+  log.record(request('r1', 'u1', [loggedChoice('d1'), d2]))
+  log.record(request('r2', null, [loggedChoice('d3')]))
   log.record(request('r3', null, []))
   const found = await log.find('d2')
   t.same(found, { ...d2, requestId: 'r1', userId: 'u1', personalized: true, createdAt: new Date(1_764_000_000_123) })
@@ -92,8 +78,8 @@ t.test('why reads a decision back from memory as logged; one write per flush', a
 t.test('erasure: nothing of the user is written or read back', async (t) => {
   const { db, written, events } = fakeDb()
   const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
-  log.record(request('r1', 'u1', [choice('d1'), choice('d2')]))
-  log.record(request('r2', 'u2', [choice('d3')]))
+  log.record(request('r1', 'u1', [loggedChoice('d1'), loggedChoice('d2')]))
+  log.record(request('r2', 'u2', [loggedChoice('d3')]))
   await log.forget('u1')
   t.equal(await log.find('d1'), undefined)
   t.equal(await log.find('d2'), undefined)
@@ -110,7 +96,7 @@ t.test('erasure while a batch holding the user is being written: taken out of th
   let open = () => {}
   const { db, written, events } = fakeDb({ on: false }, new Promise<void>((r) => (open = r)))
   const log = new DecisionLog(db, { flushMs: 60_000, maxBuffered: 100 })
-  log.record(request('r1', 'u1', [choice('d1')]))
+  log.record(request('r1', 'u1', [loggedChoice('d1')]))
   const flushing = log.flush()
   const forgetting = log.forget('u1')
   await new Promise((r) => setTimeout(r, 20))
@@ -130,7 +116,7 @@ t.test('once written, why reads the table; a failed write stays readable from me
   const down = { on: true }
   const { db, written } = fakeDb(down)
   const log = new DecisionLog(db, { flushMs: 1, maxBuffered: 100 })
-  log.record(request('r1', 'u1', [choice('d1')]))
+  log.record(request('r1', 'u1', [loggedChoice('d1')]))
   await log.flush()
   t.ok(await log.find('d1'), 'not written: still answered from memory')
   down.on = false
@@ -143,9 +129,9 @@ t.test('once written, why reads the table; a failed write stays readable from me
 t.test('a request row is written as JSON.stringify writes its columns in order', async (t) => {
   const shared = Object.freeze([{ kind: 'untargeted', value: 'run of site' }]) as LoggedChoice['reasons']
   const decisions = [
-    choice('d1', { reasons: shared }),
-    choice('d2', { reasons: shared, feature: '', value: 0, propensity: 1 }),
-    choice('d3', { copyVariantId: 'v1', copySegmentId: 's1', value: 1e-7, propensity: -0, feature: 'IAB"1' }),
+    loggedChoice('d1', { reasons: shared }),
+    loggedChoice('d2', { reasons: shared, feature: '', value: 0, propensity: 1 }),
+    loggedChoice('d3', { copyVariantId: 'v1', copySegmentId: 's1', value: 1e-7, propensity: -0, feature: 'IAB"1' }),
   ]
   for (const r of [request('r1', 'u "1"\n\u2028', decisions), request('r2', null, decisions.slice(1)), request('r3', 'ü', [])]) {
     const columns = [
@@ -175,7 +161,7 @@ t.test('while writes fail, what is kept in memory stays bounded', async (t) => {
   const down = { on: true }
   const { db } = fakeDb(down)
   const log = new DecisionLog(db, { flushMs: 1, maxBuffered: 2 })
-  for (let i = 0; i < 200; i++) log.record(request(`r${i}`, null, [choice(`d${i}`)]))
+  for (let i = 0; i < 200; i++) log.record(request(`r${i}`, null, [loggedChoice(`d${i}`)]))
   // The kit bounds its buffer when a write fails (the one in flight); memory answers for what it still holds.
   await log.flush()
   t.ok(await log.find('d199'), 'the newest')

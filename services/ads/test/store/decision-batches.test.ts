@@ -5,40 +5,27 @@ import t from 'tap'
 import {
   BATCH_MAX_REQUESTS,
   BATCH_SPAN_MS,
+  type Batch,
   type BatchedRequest,
   batchesOf,
   decisionInBatch,
   decisionRequestRow,
   decisionsInBatches,
-  type LoggedChoice,
   type LoggedRequest,
 } from '../../src/store/decisions-store.ts'
-
-const choice = (decisionId: string): LoggedChoice => ({
-  decisionId,
-  placementId: 'p1',
-  adId: 'a1',
-  campaignId: 'c1',
-  tier: 'standard',
-  value: 0.5,
-  propensity: 0.25,
-  feature: '',
-  reasons: [{ kind: 'untargeted', value: 'run of site' }],
-  copyVariantId: null,
-  copySegmentId: null,
-})
+import { loggedChoice } from '../support/logged-choice.ts'
 
 const logged = (requestId: string, userId: string | null, at: number, decisionIds: string[]): LoggedRequest => ({
   requestId,
   userId,
   personalized: userId !== null,
   createdAt: at,
-  decisions: decisionIds.map(choice),
+  decisions: decisionIds.map((id) => loggedChoice(id)),
 })
 
 const batched = (r: LoggedRequest): BatchedRequest => ({ row: decisionRequestRow(r), userId: r.userId, at: r.createdAt })
 const at = (ms: number): BatchedRequest => ({ row: '', userId: null, at: ms })
-const spans = (batches: BatchedRequest[][]) => batches.map((b) => b.map((r) => r.at))
+const spans = (batches: Batch[]) => batches.map((b) => b.requests.map((r) => r.at))
 
 t.test('batches keep the order given and span at most BATCH_SPAN_MS', async (t) => {
   t.same(batchesOf([]), [])
@@ -55,7 +42,7 @@ t.test('batches keep the order given and span at most BATCH_SPAN_MS', async (t) 
 t.test('a batch holds at most BATCH_MAX_REQUESTS', async (t) => {
   const many = Array.from({ length: BATCH_MAX_REQUESTS * 2 + 1 }, () => at(1))
   t.same(
-    batchesOf(many).map((b) => b.length),
+    batchesOf(many).map((b) => b.requests.length),
     [BATCH_MAX_REQUESTS, BATCH_MAX_REQUESTS, 1],
   )
 })
