@@ -124,29 +124,29 @@ export const BATCH_SPAN_MS = 1000
 /** The most requests a batch holds (a flush holds ~500; more pile up only while writes fail). */
 export const BATCH_MAX_REQUESTS = 1000
 
+/** Requests logged together and written as one row, with the earliest and latest of their times. */
+export interface Batch {
+  requests: BatchedRequest[]
+  first: number
+  last: number
+}
+
 /** Requests in the order given, cut into runs of at most `BATCH_MAX_REQUESTS` spanning at most `BATCH_SPAN_MS`. */
-export function batchesOf(requests: readonly BatchedRequest[]): BatchedRequest[][] {
-  const batches: BatchedRequest[][] = []
-  let batch: BatchedRequest[] = []
-  let first = 0
-  let last = 0
+export function batchesOf(requests: readonly BatchedRequest[]): Batch[] {
+  const batches: Batch[] = []
+  let batch: Batch | undefined
   for (const r of requests) {
-    const lo = Math.min(first, r.at)
-    const hi = Math.max(last, r.at)
-    if (batch.length > 0 && (batch.length >= BATCH_MAX_REQUESTS || hi - lo > BATCH_SPAN_MS)) {
-      batches.push(batch)
-      batch = []
-    }
-    if (batch.length === 0) {
-      first = r.at
-      last = r.at
+    const first = Math.min(batch?.first ?? r.at, r.at)
+    const last = Math.max(batch?.last ?? r.at, r.at)
+    if (batch && batch.requests.length < BATCH_MAX_REQUESTS && last - first <= BATCH_SPAN_MS) {
+      batch.requests.push(r)
+      batch.first = first
+      batch.last = last
     } else {
-      first = lo
-      last = hi
+      batch = { requests: [r], first: r.at, last: r.at }
+      batches.push(batch)
     }
-    batch.push(r)
   }
-  if (batch.length > 0) batches.push(batch)
   return batches
 }
 
@@ -156,23 +156,13 @@ export function batchesOf(requests: readonly BatchedRequest[]): BatchedRequest[]
  * its requests are stored twice, and readers keep one (`decisionsInBatches`).
  */
 export async function recordDecisionBatches(db: Kysely<AdsDb>, requests: readonly BatchedRequest[]) {
-  const rows = batchesOf(requests).map((batch) => {
-    let first = Number.POSITIVE_INFINITY
-    let last = Number.NEGATIVE_INFINITY
-    const users = new Set<string>()
-    for (const r of batch) {
-      if (r.at < first) first = r.at
-      if (r.at > last) last = r.at
-      if (r.userId !== null) users.add(r.userId)
-    }
-    return {
-      batchId: uuidv7(),
-      firstAt: new Date(first),
-      lastAt: new Date(last),
-      userIds: [...users],
-      requests: batch.map((r) => r.row).join('\n'),
-    }
-  })
+  const rows = batchesOf(requests).map((b) => ({
+    batchId: uuidv7(),
+    firstAt: new Date(b.first),
+    lastAt: new Date(b.last),
+    userIds: [...new Set(b.requests.flatMap((r) => (r.userId === null ? [] : [r.userId])))],
+    requests: b.requests.map((r) => r.row).join('\n'),
+  }))
   if (rows.length > 0) await db.insertInto('decisionBatches').values(rows).execute()
 }
 
