@@ -1,3 +1,4 @@
+export * from './bounded-join.ts'
 export * from './config.ts'
 export * from './db/batcher.ts'
 export * from './db/database.ts'
