@@ -1,4 +1,4 @@
-import { timeOfOrderedId } from '@attune/kit'
+import { MAX_PARAMETER_CHARS, timeOfOrderedId } from '@attune/kit'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import { v7 as uuidv7 } from 'uuid'
 import type { AdsDb, DecisionsTable, Reason, StoredDecision, Tier } from '../db.ts'
@@ -123,27 +123,39 @@ export interface BatchedRequest {
 export const BATCH_SPAN_MS = 1000
 /** The most requests a batch holds (a flush holds ~500; more pile up only while writes fail). */
 export const BATCH_MAX_REQUESTS = 1000
+/**
+ * The most characters of a batch's `requests` (a single longer row is a batch alone): kept out of
+ * V8's large-object space (see MAX_PARAMETER_CHARS). Batches of ~500 requests (~430 KB) paid a
+ * page fault per 4 KB on every flush, in this process and in Postgres.
+ */
+export const BATCH_MAX_CHARS = MAX_PARAMETER_CHARS
 
 /** Requests logged together and written as one row, with the earliest and latest of their times. */
 export interface Batch {
   requests: BatchedRequest[]
   first: number
   last: number
+  /** Characters of `requests` once joined (the rows and the newlines between them). */
+  chars: number
 }
 
-/** Requests in the order given, cut into runs of at most `BATCH_MAX_REQUESTS` spanning at most `BATCH_SPAN_MS`. */
+/**
+ * Requests in the order given, cut into runs of at most `BATCH_MAX_REQUESTS` and
+ * `BATCH_MAX_CHARS` spanning at most `BATCH_SPAN_MS`.
+ */
 export function batchesOf(requests: readonly BatchedRequest[]): Batch[] {
   const batches: Batch[] = []
   let batch: Batch | undefined
   for (const r of requests) {
     const first = Math.min(batch?.first ?? r.at, r.at)
     const last = Math.max(batch?.last ?? r.at, r.at)
-    if (batch && batch.requests.length < BATCH_MAX_REQUESTS && last - first <= BATCH_SPAN_MS) {
+    if (batch && batch.requests.length < BATCH_MAX_REQUESTS && batch.chars + 1 + r.row.length <= BATCH_MAX_CHARS && last - first <= BATCH_SPAN_MS) {
       batch.requests.push(r)
       batch.first = first
       batch.last = last
+      batch.chars += 1 + r.row.length
     } else {
-      batch = { requests: [r], first: r.at, last: r.at }
+      batch = { requests: [r], first: r.at, last: r.at, chars: r.row.length }
       batches.push(batch)
     }
   }
@@ -151,19 +163,30 @@ export function batchesOf(requests: readonly BatchedRequest[]): Batch[] {
 }
 
 /**
- * Writes requests as batch rows, in one statement. A batch whose write failed is written again
- * with what was logged since, under a new id: should the failed write have committed after all,
- * its requests are stored twice, and readers keep one (`decisionsInBatches`).
+ * Writes requests as batch rows, in one transaction, a statement per row: one statement for all of
+ * them made the driver build (and Postgres receive) a message of every row at once, a large
+ * allocation each flush for both (see BATCH_MAX_CHARS). A batch whose write failed is written
+ * again with what was logged since, under a new id; readers keep each request once
+ * (`decisionsInBatches`) should a failed write have committed after all.
  */
 export async function recordDecisionBatches(db: Kysely<AdsDb>, requests: readonly BatchedRequest[]) {
-  const rows = batchesOf(requests).map((b) => ({
-    batchId: uuidv7(),
-    firstAt: new Date(b.first),
-    lastAt: new Date(b.last),
-    userIds: [...new Set(b.requests.flatMap((r) => (r.userId === null ? [] : [r.userId])))],
-    requests: b.requests.map((r) => r.row).join('\n'),
-  }))
-  if (rows.length > 0) await db.insertInto('decisionBatches').values(rows).execute()
+  const batches = batchesOf(requests)
+  if (batches.length === 0) return
+  const write = async (q: Kysely<AdsDb>) => {
+    for (const b of batches) {
+      await q
+        .insertInto('decisionBatches')
+        .values({
+          batchId: uuidv7(),
+          firstAt: new Date(b.first),
+          lastAt: new Date(b.last),
+          userIds: [...new Set(b.requests.flatMap((r) => (r.userId === null ? [] : [r.userId])))],
+          requests: b.requests.map((r) => r.row).join('\n'),
+        })
+        .execute()
+    }
+  }
+  await (batches.length === 1 ? write(db) : db.transaction().execute(write))
 }
 
 /** The decision `decisionId` in a batch's `requests`, as the table would give it back. */

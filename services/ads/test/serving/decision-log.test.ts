@@ -28,11 +28,11 @@ function fakeDb(down = { on: false }, gate?: Promise<void>) {
   chain.execute = async () => []
   chain.executeTakeFirst = async () => undefined
   const insert = {
-    values: (rows: { requests: string }[]) => ({
+    values: (row: { requests: string }) => ({
       execute: async () => {
         await gate
         if (down.on) throw new Error('database down')
-        written.push(rows.flatMap((b) => b.requests.split('\n').map((line) => JSON.parse(line) as unknown)))
+        written.push(row.requests.split('\n').map((line) => JSON.parse(line) as unknown))
         events.push('write')
       },
     }),

@@ -3,6 +3,7 @@
 // one, and read back each once.
 import t from 'tap'
 import {
+  BATCH_MAX_CHARS,
   BATCH_MAX_REQUESTS,
   BATCH_SPAN_MS,
   type Batch,
@@ -44,6 +45,21 @@ t.test('a batch holds at most BATCH_MAX_REQUESTS', async (t) => {
   t.same(
     batchesOf(many).map((b) => b.requests.length),
     [BATCH_MAX_REQUESTS, BATCH_MAX_REQUESTS, 1],
+  )
+})
+
+t.test('a batch’s requests, joined, stay within BATCH_MAX_CHARS; a longer row is a batch alone', async (t) => {
+  const sized = (chars: number): BatchedRequest => ({ row: 'x'.repeat(chars), userId: null, at: 1 })
+  const half = Math.floor((BATCH_MAX_CHARS - 1) / 2)
+  const batches = batchesOf([sized(half), sized(BATCH_MAX_CHARS - 1 - half), sized(1), sized(BATCH_MAX_CHARS + 1), sized(10), sized(BATCH_MAX_CHARS - 11)])
+  t.same(
+    batches.map((b) => b.requests.map((r) => r.row.length)),
+    [[half, BATCH_MAX_CHARS - 1 - half], [1], [BATCH_MAX_CHARS + 1], [10, BATCH_MAX_CHARS - 11]],
+    'exactly the bound with the newline: one batch',
+  )
+  t.same(
+    batches.map((b) => b.chars),
+    batches.map((b) => b.requests.map((r) => r.row).join('\n').length),
   )
 })
 
