@@ -31,7 +31,7 @@ const tokensOf = (s: SpendRow) => s.usage.promptTokens + s.usage.completionToken
 
 /**
  * Outputs returned straight to their caller (nothing to review), written behind the response: in
- * one statement every `flushMs` (the kit's WriteBehindLog) instead of one per request. Until
+ * one write every `flushMs` (the kit's WriteBehindLog) instead of one per request. Until
  * written, this replica answers them, and their prompt-cache entries, from memory, and their
  * tokens count against the key's budget (SpendLedger); once written, the table answers. A crash
  * loses at most the last interval's records; their spend too. Outputs waiting for review never

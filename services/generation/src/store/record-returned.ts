@@ -1,3 +1,4 @@
+import { joinBounded, MAX_PARAMETER_CHARS } from '@attune/kit'
 import { CompiledQuery, type Kysely, type QueryCreator, sql } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
@@ -144,32 +145,50 @@ function statementFor(db: Kysely<GenerationDb>, b: BatchJson): CompiledQuery {
   return CompiledQuery.raw(statement.sql, parameters)
 }
 
+/** A cache entry as its record's JSON. */
+const cacheJson = (c: CacheEntry) =>
+  JSON.stringify({
+    cacheKey: c.cacheKey,
+    userId: c.userId,
+    provider: c.completion.provider,
+    model: c.completion.model,
+    texts: c.completion.texts,
+    promptTokens: c.completion.usage.promptTokens,
+    completionTokens: c.completion.usage.completionTokens,
+    expiresAt: c.expiresAt,
+  })
+
+/** JSON arrays of `items` (each already JSON), each within MAX_PARAMETER_CHARS. */
+const arraysOf = (items: readonly string[]) => joinBounded(items, ',', MAX_PARAMETER_CHARS - 2).map((a) => `[${a}]`)
+
 /**
  * Writes a batch of outputs that were returned straight to their callers (no review), their cache
- * entries and their token spend, in ONE statement (data-modifying CTEs: atomic, one round trip).
- * A generation already written (a batch retried after a lost commit acknowledgement) is skipped;
- * its spend would then count twice, which errs on the side of the budget.
+ * entries and their token spend: one statement (data-modifying CTEs, one round trip) when its JSON
+ * is small, else a statement per piece of at most MAX_PARAMETER_CHARS, the spend with the first,
+ * in one transaction (a 250-output batch was one 240 KB parameter: about 120 page faults a flush
+ * in this process, ~1 ms of them before the statement was even sent, and large allocations in
+ * Postgres). Atomic either way. A generation already written (a batch retried after a lost commit
+ * acknowledgement) is skipped; its spend would then count twice, which errs on the side of the budget.
  */
 export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch): Promise<void> {
   const spend = spendPerDay(b.spend)
   const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()]
   if (b.generations.length + spend.length + cache.length === 0) return
-  const json: BatchJson = {}
-  if (b.generations.length > 0) json.generations = `[${b.generations.join(',')}]`
-  if (spend.length > 0) json.spend = JSON.stringify(spend)
-  if (cache.length > 0) {
-    json.cache = JSON.stringify(
-      cache.map((c) => ({
-        cacheKey: c.cacheKey,
-        userId: c.userId,
-        provider: c.completion.provider,
-        model: c.completion.model,
-        texts: c.completion.texts,
-        promptTokens: c.completion.usage.promptTokens,
-        completionTokens: c.completion.usage.completionTokens,
-        expiresAt: c.expiresAt,
-      })),
-    )
+  const generations = arraysOf(b.generations)
+  const caches = arraysOf(cache.map(cacheJson))
+  const pieces: BatchJson[] = Array.from({ length: Math.max(generations.length, caches.length, 1) }, (_, i) => {
+    const piece: BatchJson = {}
+    if (generations[i] !== undefined) piece.generations = generations[i]
+    if (caches[i] !== undefined) piece.cache = caches[i]
+    if (i === 0 && spend.length > 0) piece.spend = JSON.stringify(spend)
+    return piece
+  })
+  if (pieces.length === 1) {
+    await db.executeQuery(statementFor(db, pieces[0] as BatchJson))
+    return
   }
-  await db.executeQuery(statementFor(db, json))
+  // Compiled for `db` (its statements are cached per handle), run in the transaction.
+  await db.transaction().execute(async (trx) => {
+    for (const piece of pieces) await trx.executeQuery(statementFor(db, piece))
+  })
 }
