@@ -5,7 +5,7 @@ import type { RecommendationDb } from '../db.ts'
 import { findServed, recordServedMany, type ServedSlate } from '../store/served-store.ts'
 
 export interface ServedLogOptions {
-  /** Slates are written in one statement at most this long after they were served. */
+  /** Slates are written together at most this long after they were served. */
   flushMs: number
   /** A buffer this full is written at once. */
   maxBuffered: number

@@ -1,3 +1,4 @@
+import { joinBounded, MAX_PARAMETER_CHARS } from '@attune/kit'
 import { type Kysely, sql } from 'kysely'
 import type { RecommendationDb, ServedRecommendationsTable } from '../db.ts'
 
@@ -14,19 +15,11 @@ export function keepIdsJson(...lists: readonly (readonly string[])[]): void {
 }
 const jsonOfIds = (ids: readonly string[]): string => idsJson.get(ids) ?? JSON.stringify(ids)
 
-/**
- * Writes several slates in one statement (an id already stored is left as it is). They travel as
- * one JSON parameter: escaping two id arrays per slate into Postgres array literals cost more than
- * the insert.
- */
-export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<void> {
-  if (slates.length === 0) return
-  const rows = `[${slates
-    .map(
-      (s) =>
-        `{"r":"${s.recommendationId}","u":${JSON.stringify(s.userId)},"s":${JSON.stringify(s.scenario)},"k":"${s.kind}","i":${jsonOfIds(s.itemIds)},"e":${jsonOfIds(s.excludedIds)},"p":${s.page},"t":"${s.servedAt.toISOString()}"}`,
-    )
-    .join(',')}]`
+/** A slate as a row of the JSON the insert unpacks. */
+const slateJson = (s: ServedSlate) =>
+  `{"r":"${s.recommendationId}","u":${JSON.stringify(s.userId)},"s":${JSON.stringify(s.scenario)},"k":"${s.kind}","i":${jsonOfIds(s.itemIds)},"e":${jsonOfIds(s.excludedIds)},"p":${s.page},"t":"${s.servedAt.toISOString()}"}`
+
+async function insertSlates(db: Db, rows: string): Promise<void> {
   await db
     .insertInto('servedRecommendations')
     .columns(['recommendationId', 'userId', 'scenario', 'kind', 'itemIds', 'excludedIds', 'page', 'servedAt'])
@@ -36,6 +29,21 @@ export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<v
     )
     .onConflict((oc) => oc.column('recommendationId').doNothing())
     .execute()
+}
+
+/**
+ * Writes several slates (an id already stored is left as it is). They travel as JSON parameters,
+ * escaping two id arrays per slate into Postgres array literals cost more than the insert; one
+ * statement per MAX_PARAMETER_CHARS of them, in one transaction, so no parameter is a large
+ * allocation (a 1,000-slate flush was one of ~1 MB).
+ */
+export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<void> {
+  if (slates.length === 0) return
+  const pieces = joinBounded(slates.map(slateJson), ',', MAX_PARAMETER_CHARS - 2)
+  if (pieces.length === 1) return insertSlates(db, `[${pieces[0]}]`)
+  await db.transaction().execute(async (trx) => {
+    for (const piece of pieces) await insertSlates(trx, `[${piece}]`)
+  })
 }
 
 export async function findServed(db: Db, recommendationId: string): Promise<ServedSlate | undefined> {

@@ -1,4 +1,4 @@
-// Served slates written behind on real Postgres: buffered writes in one statement, cursors found
+// Served slates written behind on real Postgres: buffered writes together (in pieces of bounded size), cursors found
 // from memory or (another replica's) from the table, nothing of an erased user written later.
 import { openDatabase } from '@attune/kit'
 import { createTestDatabase, startTestService } from '@attune/kit/testing'
@@ -65,4 +65,18 @@ t.test('forget: nothing of an erased user is written later or answered from memo
   await log.close()
   t.equal(await findServed(db, ids[4] as string), undefined)
   t.equal(await log.find(ids[4] as string), undefined)
+})
+
+t.test('a flush larger than one parameter is written whole, in pieces', async (t) => {
+  const many = Array.from({ length: 600 }, (_, i) => ({
+    ...slate(`0193a0b1-0000-7000-8000-${String(i).padStart(12, '0')}`, `many-${i % 7}`),
+    itemIds: Array.from({ length: 20 }, (_, k) => `item-${i}-${k}`),
+  }))
+  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1000, recentMax: 10 })
+  for (const s of many) log.record(s)
+  await log.flush()
+  const stored = await db.selectFrom('servedRecommendations').select(['recommendationId', 'itemIds']).where('userId', 'like', 'many-%').execute()
+  t.equal(stored.length, many.length)
+  t.same(stored.find((r) => r.recommendationId === many[599]?.recommendationId)?.itemIds, many[599]?.itemIds)
+  await log.close()
 })
