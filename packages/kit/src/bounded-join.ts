@@ -2,7 +2,7 @@
  * The most characters a string built for one statement parameter should have. V8 allocates a
  * string of more than 128 KB in its large-object space: pages mapped for it alone and unmapped
  * when it dies, so building one costs a page fault per 4 KB (on the Firecracker VMs these services
- * were measured on, joining 850 KB of rows took 3 ms and 208 faults; the same rows joined 140 at a
+ * were measured on, joining 850 KB of rows took 3 ms and 208 faults; the same rows joined 150 at a
  * time, 0.1 ms and none), and the driver's message for it and Postgres's copy of it are large
  * allocations again. 60,000 characters stay under the limit even as a two-byte string.
  */

@@ -8,7 +8,7 @@ export interface WriteBehindOptions<T> {
   maxBuffered: number
   /** Recent rows kept for reading back without a query: the last recentMax at least, twice that at most. */
   recentMax: number
-  /** Writes a batch in one statement (it must tolerate a row written twice, e.g. ON CONFLICT DO NOTHING). */
+  /** Writes a batch atomically (it must tolerate a row written twice, e.g. ON CONFLICT DO NOTHING). */
   write(rows: T[]): Promise<void>
   idOf(row: T): string
   /** The user a row is about, so erasure can drop it before it is written. */

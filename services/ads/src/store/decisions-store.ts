@@ -1,4 +1,4 @@
-import { MAX_PARAMETER_CHARS, timeOfOrderedId } from '@attune/kit'
+import { MAX_PARAMETER_CHARS, timeOfOrderedId, writePieces } from '@attune/kit'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import { v7 as uuidv7 } from 'uuid'
 import type { AdsDb, DecisionsTable, Reason, StoredDecision, Tier } from '../db.ts'
@@ -163,30 +163,25 @@ export function batchesOf(requests: readonly BatchedRequest[]): Batch[] {
 }
 
 /**
- * Writes requests as batch rows, in one transaction, a statement per row: one statement for all of
- * them made the driver build (and Postgres receive) a message of every row at once, a large
- * allocation each flush for both (see BATCH_MAX_CHARS). A batch whose write failed is written
+ * Writes requests as batch rows, a statement per row, in one transaction (writePieces): one
+ * statement for all of them made the driver build, and Postgres receive, a message of every row at
+ * once (see BATCH_MAX_CHARS). A batch whose write failed is written
  * again with what was logged since, under a new id; readers keep each request once
  * (`decisionsInBatches`) should a failed write have committed after all.
  */
 export async function recordDecisionBatches(db: Kysely<AdsDb>, requests: readonly BatchedRequest[]) {
-  const batches = batchesOf(requests)
-  if (batches.length === 0) return
-  const write = async (q: Kysely<AdsDb>) => {
-    for (const b of batches) {
-      await q
-        .insertInto('decisionBatches')
-        .values({
-          batchId: uuidv7(),
-          firstAt: new Date(b.first),
-          lastAt: new Date(b.last),
-          userIds: [...new Set(b.requests.flatMap((r) => (r.userId === null ? [] : [r.userId])))],
-          requests: b.requests.map((r) => r.row).join('\n'),
-        })
-        .execute()
-    }
-  }
-  await (batches.length === 1 ? write(db) : db.transaction().execute(write))
+  await writePieces(db, batchesOf(requests), (q, b) =>
+    q
+      .insertInto('decisionBatches')
+      .values({
+        batchId: uuidv7(),
+        firstAt: new Date(b.first),
+        lastAt: new Date(b.last),
+        userIds: [...new Set(b.requests.flatMap((r) => (r.userId === null ? [] : [r.userId])))],
+        requests: b.requests.map((r) => r.row).join('\n'),
+      })
+      .execute(),
+  )
 }
 
 /** The decision `decisionId` in a batch's `requests`, as the table would give it back. */
@@ -228,7 +223,7 @@ function batchesOfUser(db: Kysely<AdsDb>, userId: string) {
 
 /** The decisions logged about a user in batches, oldest first. */
 export async function userDecisionsInBatches(db: Kysely<AdsDb>, userId: string): Promise<DecisionView[]> {
-  const batches = await batchesOfUser(db, userId).select('requests').orderBy('firstAt').execute()
+  const batches = await batchesOfUser(db, userId).select('requests').orderBy(['firstAt', 'batchId']).execute()
   return decisionsInBatches(batches, userId)
 }
 

@@ -8,6 +8,7 @@ import { asAdmin, asSite, waitFor } from '@attune/kit/testing'
 import t from 'tap'
 import { v7 as uuidv7 } from 'uuid'
 import {
+  BATCH_MAX_CHARS,
   BATCH_SPAN_MS,
   decisionRequestRow,
   findDecision,
@@ -272,6 +273,43 @@ t.test('erasure leaves nothing about the user', async (t) => {
   t.equal(await count('userImpressions', user), 0)
   t.equal(await logged(user), 0)
   t.equal((await h.db.selectFrom('adUsers').selectAll().where('userId', '=', user).execute()).length, 0)
+})
+
+t.test('a flush larger than BATCH_MAX_CHARS is written as several batch rows, each decision found and exported', async (t) => {
+  const T = Date.now() - 20_000
+  const user = 'user-many-batches'
+  const requests = Array.from({ length: 400 }, (_, i) => {
+    const at = T + i
+    const userId = i % 2 ? user : null
+    // Three decisions a request, as three placements make.
+    const decisions = [0, 1, 2].map(() => loggedChoice(uuidv7({ msecs: at })))
+    const logged = { requestId: uuidv7({ msecs: at }), userId, personalized: userId !== null, createdAt: at, decisions }
+    return { logged, batched: { row: decisionRequestRow(logged), userId, at } }
+  })
+  t.ok(requests.reduce((n, r) => n + r.batched.row.length + 1, 0) > 2 * BATCH_MAX_CHARS, 'more than two batches’ worth')
+  await recordDecisionBatches(
+    h.db,
+    requests.map((r) => r.batched),
+  )
+  const rows = await h.db
+    .selectFrom('decisionBatches')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max(eb.fn('length', ['requests'])).as('longest')])
+    .where('firstAt', '>=', new Date(T))
+    .where('lastAt', '<', new Date(T + 400))
+    .executeTakeFirstOrThrow()
+  t.ok(Number(rows.n) >= 3, `${rows.n} batch rows`)
+  t.ok(Number(rows.longest) <= BATCH_MAX_CHARS)
+  for (const i of [0, 199, 399]) {
+    const r = requests[i]
+    t.match(await findDecision(h.db, r?.logged.decisions[0]?.decisionId ?? ''), { requestId: r?.logged.requestId })
+  }
+  t.same(
+    (await exportUser(h.db, user)).decisions.map((d) => d.decisionId),
+    requests.filter((r) => r.logged.userId === user).flatMap((r) => r.logged.decisions.map((d) => d.decisionId)),
+    'in order',
+  )
+  await h.db.transaction().execute((trx) => eraseUser(trx, user))
+  t.same((await exportUser(h.db, user)).decisions, [])
 })
 
 t.test('batch rows: found at the edges of their second, erasure takes one user out of a shared batch, purge by age', async (t) => {

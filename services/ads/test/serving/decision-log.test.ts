@@ -18,7 +18,7 @@ const request = (requestId: string, userId: string | null, decisions: LoggedChoi
 
 /**
  * A database that keeps the request rows the log writes (failing while `down.on`; a write waits for
- * `gate` when given) and finds nothing; `events` says when writes and erasures happened.
+ * `gate` when given) and finds nothing; `events` says when writes and transactions (erasure's) happened.
  */
 function fakeDb(down = { on: false }, gate?: Promise<void>) {
   const written: unknown[][] = []
@@ -42,7 +42,7 @@ function fakeDb(down = { on: false }, gate?: Promise<void>) {
     selectFrom: () => chain,
     transaction: () => ({
       execute: (fn: (trx: unknown) => Promise<unknown>) => {
-        events.push('erase')
+        events.push('transaction')
         return fn(db)
       },
     }),
@@ -88,7 +88,7 @@ t.test('erasure: nothing of the user is written or read back', async (t) => {
     ['r2'],
     'the flush it waits for writes the others',
   )
-  t.same(events, ['write', 'erase'])
+  t.same(events, ['write', 'transaction'], 'written, then erased in a transaction')
   await log.close()
 })
 
@@ -103,7 +103,7 @@ t.test('erasure while a batch holding the user is being written: taken out of th
   t.same(events, [], 'nothing erased while the write is in flight')
   open()
   await Promise.all([flushing, forgetting])
-  t.same(events, ['write', 'erase'], 'the batch (already holding the user) is written, then the user is taken out of the batches')
+  t.same(events, ['write', 'transaction'], 'the batch (already holding the user) is written, then the user is taken out of the batches')
   t.same(
     written.flat().map((r) => (r as unknown[])[0]),
     ['r1'],

@@ -1,4 +1,4 @@
-import { joinBounded, MAX_PARAMETER_CHARS } from '@attune/kit'
+import { joinBounded, MAX_PARAMETER_CHARS, writePieces } from '@attune/kit'
 import { CompiledQuery, type Kysely, type QueryCreator, sql } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
@@ -164,7 +164,7 @@ const arraysOf = (items: readonly string[]) => joinBounded(items, ',', MAX_PARAM
 /**
  * Writes a batch of outputs that were returned straight to their callers (no review), their cache
  * entries and their token spend: one statement (data-modifying CTEs, one round trip) when its JSON
- * is small, else a statement per piece of at most MAX_PARAMETER_CHARS, the spend with the first,
+ * is small, else a statement per piece of at most MAX_PARAMETER_CHARS, the spend with the last,
  * in one transaction (a 250-output batch was one 240 KB parameter: about 120 page faults a flush
  * in this process, ~1 ms of them before the statement was even sent, and large allocations in
  * Postgres). Atomic either way. A generation already written (a batch retried after a lost commit
@@ -172,23 +172,20 @@ const arraysOf = (items: readonly string[]) => joinBounded(items, ',', MAX_PARAM
  */
 export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch): Promise<void> {
   const spend = spendPerDay(b.spend)
-  const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()]
+  // In key order, as every flush locks them: two replicas' flushes cannot wait on each other.
+  const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()].sort((x, y) => (x.cacheKey < y.cacheKey ? -1 : x.cacheKey > y.cacheKey ? 1 : 0))
   if (b.generations.length + spend.length + cache.length === 0) return
   const generations = arraysOf(b.generations)
   const caches = arraysOf(cache.map(cacheJson))
-  const pieces: BatchJson[] = Array.from({ length: Math.max(generations.length, caches.length, 1) }, (_, i) => {
+  const count = Math.max(generations.length, caches.length, 1)
+  const pieces: BatchJson[] = Array.from({ length: count }, (_, i) => {
     const piece: BatchJson = {}
     if (generations[i] !== undefined) piece.generations = generations[i]
     if (caches[i] !== undefined) piece.cache = caches[i]
-    if (i === 0 && spend.length > 0) piece.spend = JSON.stringify(spend)
+    // Last: the key's usage rows, which requests also update, stay locked for one statement only.
+    if (i === count - 1 && spend.length > 0) piece.spend = JSON.stringify(spend)
     return piece
   })
-  if (pieces.length === 1) {
-    await db.executeQuery(statementFor(db, pieces[0] as BatchJson))
-    return
-  }
-  // Compiled for `db` (its statements are cached per handle), run in the transaction.
-  await db.transaction().execute(async (trx) => {
-    for (const piece of pieces) await trx.executeQuery(statementFor(db, piece))
-  })
+  // Compiled for `db` (statements are cached per handle), run on the transaction when there is one.
+  await writePieces(db, pieces, (q, piece) => q.executeQuery(statementFor(db, piece)))
 }

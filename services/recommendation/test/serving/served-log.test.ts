@@ -1,6 +1,6 @@
 // Served slates written behind on real Postgres: buffered writes together (in pieces of bounded size), cursors found
 // from memory or (another replica's) from the table, nothing of an erased user written later.
-import { openDatabase } from '@attune/kit'
+import { MAX_PARAMETER_CHARS, openDatabase } from '@attune/kit'
 import { createTestDatabase, startTestService } from '@attune/kit/testing'
 import { recommendation } from '@attune/recommendation'
 import t from 'tap'
@@ -72,6 +72,7 @@ t.test('a flush larger than one parameter is written whole, in pieces', async (t
     ...slate(`0193a0b1-0000-7000-8000-${String(i).padStart(12, '0')}`, `many-${i % 7}`),
     itemIds: Array.from({ length: 20 }, (_, k) => `item-${i}-${k}`),
   }))
+  t.ok(JSON.stringify(many).length > 2 * MAX_PARAMETER_CHARS, 'more than two parameters’ worth')
   const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1000, recentMax: 10 })
   for (const s of many) log.record(s)
   await log.flush()
