@@ -90,8 +90,21 @@ t.test('what was sent in an earlier batch counts; the next local day has room ag
 t.test('two replicas dispatching at once do not both send past a cap', async (t) => {
   // One delivery a claim, so each replica takes one of the user's two: before claims were
   // serialized per user and channel, both checked the cap against nothing sent yet and both sent.
+  // The sends wait until one replica's run is over, so the runs overlap whatever the machine's
+  // timing: the replica that claims first is still sending when the other looks.
+  let release = () => {}
+  const sending = new Promise<void>((r) => {
+    release = r
+  })
+  const held = {
+    ...client,
+    post: async (...args: Parameters<typeof client.post>) => {
+      await sending
+      return client.post(...args)
+    },
+  }
   const replica = () =>
-    createDispatcher(ctx, client, { batchSize: 1, concurrency: 1, maxAttempts: 3, retryBaseMs: 1000, leaseMs: 60_000, defaultTimeZone: 'UTC' })
+    createDispatcher(ctx, held, { batchSize: 1, concurrency: 1, maxAttempts: 3, retryBaseMs: 1000, leaseMs: 60_000, defaultTimeZone: 'UTC' })
   const [a, b] = [replica(), replica()]
   now = new Date('2026-11-27T10:00:00Z')
   await setPreferences([preferencesEvent('raced', new Date('2026-11-05T00:00:00Z'))])
@@ -100,8 +113,12 @@ t.test('two replicas dispatching at once do not both send past a cap', async (t)
   // Capped once both are planned, so the cap is checked at dispatch only.
   await setPreferences([preferencesEvent('raced', new Date('2026-11-06T00:00:00Z'), { frequencyCaps: { push: { max: 1, per: 'day' } } })])
   const before = receiver.received.filter((r) => r.body.userId === 'raced').length
-  const runs = await Promise.all([a.runOnce(), b.runOnce()])
-  t.equal(runs[0].claimed + runs[1].claimed, 1, 'the second replica passes over the user while the first one sends')
+  const running = [a.runOnce(), b.runOnce()]
+  // Both claiming (the bug) would hold both runs: give up waiting after a while, then let them send.
+  await Promise.race([...running, new Promise((r) => setTimeout(r, 5000))])
+  release()
+  const [ra, rb] = await Promise.all(running)
+  t.equal((ra?.claimed ?? 0) + (rb?.claimed ?? 0), 1, 'the second replica passes over the user while the first one sends')
   await Promise.all([a.drain(), b.drain()])
   const rows = await deliveriesOf([first, second])
   t.same(rows.map((d) => d.status).sort(), ['sent', 'skipped'])
