@@ -29,3 +29,8 @@ export function joinBounded(parts: readonly string[], separator: string, maxChar
   if (parts.length > from) out.push(parts.slice(from).join(separator))
   return out
 }
+
+/** JSON arrays of `items` (each already JSON text), in order, each within MAX_PARAMETER_CHARS. */
+export function boundedJsonArrays(items: readonly string[]): string[] {
+  return joinBounded(items, ',', MAX_PARAMETER_CHARS - 2).map((a) => `[${a}]`)
+}

@@ -1,6 +1,6 @@
 // joinBounded: parts joined in order into strings of at most maxChars.
 import t from 'tap'
-import { joinBounded, MAX_PARAMETER_CHARS } from '../src/bounded-join.ts'
+import { boundedJsonArrays, joinBounded, MAX_PARAMETER_CHARS } from '../src/bounded-join.ts'
 
 t.test('joins in order, each string within the bound', async (t) => {
   t.same(joinBounded([], ','), [])
@@ -17,4 +17,17 @@ t.test('the default bound keeps every string out of V8’s large-object space, a
   t.ok(joined.length > 1)
   for (const s of joined) t.ok(s.length <= MAX_PARAMETER_CHARS && s.length * 2 < 128 * 1024, `${s.length} characters`)
   t.equal(joined.join(','), rows.join(','))
+})
+
+t.test('JSON arrays of items, brackets included, each within MAX_PARAMETER_CHARS', async (t) => {
+  t.same(boundedJsonArrays([]), [])
+  t.same(boundedJsonArrays(['1', '{"a":2}']), ['[1,{"a":2}]'])
+  const items = Array.from({ length: 300 }, (_, i) => JSON.stringify({ i, text: 'x'.repeat(500) }))
+  const arrays = boundedJsonArrays(items)
+  t.ok(arrays.length > 1)
+  for (const a of arrays) t.ok(a.length <= MAX_PARAMETER_CHARS, `${a.length} characters`)
+  t.same(
+    arrays.flatMap((a) => JSON.parse(a) as unknown[]),
+    items.map((i) => JSON.parse(i) as unknown),
+  )
 })

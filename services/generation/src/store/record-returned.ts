@@ -1,4 +1,4 @@
-import { joinBounded, MAX_PARAMETER_CHARS, writePieces } from '@attune/kit'
+import { boundedJsonArrays, writePieces } from '@attune/kit'
 import { CompiledQuery, type Kysely, type QueryCreator, sql } from 'kysely'
 import type { GenerationDb } from '../db.ts'
 import type { Usage } from '../domain/usage.ts'
@@ -158,9 +158,6 @@ const cacheJson = (c: CacheEntry) =>
     expiresAt: c.expiresAt,
   })
 
-/** JSON arrays of `items` (each already JSON), each within MAX_PARAMETER_CHARS. */
-const arraysOf = (items: readonly string[]) => joinBounded(items, ',', MAX_PARAMETER_CHARS - 2).map((a) => `[${a}]`)
-
 /**
  * Writes a batch of outputs that were returned straight to their callers (no review), their cache
  * entries and their token spend: one statement (data-modifying CTEs, one round trip) when its JSON
@@ -175,8 +172,8 @@ export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch)
   // In key order, as every flush locks them: two replicas' flushes cannot wait on each other.
   const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()].sort((x, y) => (x.cacheKey < y.cacheKey ? -1 : x.cacheKey > y.cacheKey ? 1 : 0))
   if (b.generations.length + spend.length + cache.length === 0) return
-  const generations = arraysOf(b.generations)
-  const caches = arraysOf(cache.map(cacheJson))
+  const generations = boundedJsonArrays(b.generations)
+  const caches = boundedJsonArrays(cache.map(cacheJson))
   const count = Math.max(generations.length, caches.length, 1)
   const pieces: BatchJson[] = Array.from({ length: count }, (_, i) => {
     const piece: BatchJson = {}

@@ -1,4 +1,4 @@
-import { joinBounded, MAX_PARAMETER_CHARS, writePieces } from '@attune/kit'
+import { boundedJsonArrays, writePieces } from '@attune/kit'
 import { type Kysely, sql } from 'kysely'
 import type { RecommendationDb, ServedRecommendationsTable } from '../db.ts'
 
@@ -39,7 +39,7 @@ async function insertSlates(db: Db, rows: string): Promise<void> {
  */
 export async function recordServedMany(db: Db, slates: ServedSlate[]): Promise<void> {
   if (slates.length === 0) return
-  await writePieces(db, joinBounded(slates.map(slateJson), ',', MAX_PARAMETER_CHARS - 2), (q, piece) => insertSlates(q, `[${piece}]`))
+  await writePieces(db, boundedJsonArrays(slates.map(slateJson)), insertSlates)
 }
 
 export async function findServed(db: Db, recommendationId: string): Promise<ServedSlate | undefined> {
