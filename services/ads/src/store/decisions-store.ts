@@ -104,11 +104,17 @@ export function decisionsOfRequests(rows: readonly (RequestPart & { decisions: S
   return rows.flatMap((r) => r.decisions.map((d) => viewOf(r, d)))
 }
 
+/** A request as a text of `decisionRequestRow` holds it. */
+function parseRequestRow(row: string): RequestPart & { decisions: StoredDecision[] } {
+  const [requestId, userId, personalized, at, decisions] = JSON.parse(row) as [string, string | null, boolean, number, StoredDecision[]]
+  return { requestId, userId, personalized, createdAt: new Date(at), decisions }
+}
+
 /** The decision `decisionId` in a text of `decisionRequestRow`, as the table would give it back. */
 export function decisionInRequestRow(row: string, decisionId: string): DecisionView | undefined {
-  const [requestId, userId, personalized, at, decisions] = JSON.parse(row) as [string, string | null, boolean, number, StoredDecision[]]
-  const d = decisions.find((x) => x[0] === decisionId)
-  return d && viewOf({ requestId, userId, personalized, createdAt: new Date(at) }, d)
+  const r = parseRequestRow(row)
+  const d = r.decisions.find((x) => x[0] === decisionId)
+  return d && viewOf(r, d)
 }
 
 /** A request row (text of `decisionRequestRow`) with what its batch records about it. */
@@ -201,10 +207,10 @@ function requestsInBatches(batches: readonly { requests: string }[]): (RequestPa
   const out: (RequestPart & { decisions: StoredDecision[] })[] = []
   for (const b of batches) {
     for (const line of b.requests.split('\n')) {
-      const [requestId, userId, personalized, at, decisions] = JSON.parse(line) as [string, string | null, boolean, number, StoredDecision[]]
-      if (seen.has(requestId)) continue
-      seen.add(requestId)
-      out.push({ requestId, userId, personalized, createdAt: new Date(at), decisions })
+      const r = parseRequestRow(line)
+      if (seen.has(r.requestId)) continue
+      seen.add(r.requestId)
+      out.push(r)
     }
   }
   return out
@@ -232,7 +238,7 @@ export async function eraseUserFromBatches(trx: Kysely<AdsDb>, userId: string): 
   // Locked in one order: replicas erase the same user at the same time (see DecisionLog.forget).
   const batches = await batchesOfUser(trx, userId).select(['batchId', 'userIds', 'requests']).orderBy('batchId').forUpdate().execute()
   for (const b of batches) {
-    const kept = b.requests.split('\n').filter((line) => (JSON.parse(line) as [string, string | null])[1] !== userId)
+    const kept = b.requests.split('\n').filter((line) => parseRequestRow(line).userId !== userId)
     if (kept.length === 0) await trx.deleteFrom('decisionBatches').where('batchId', '=', b.batchId).execute()
     else
       await trx
