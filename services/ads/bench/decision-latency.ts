@@ -113,14 +113,20 @@ try {
     into.errors += r.errors
     return r.requests.total / r.duration
   }
+  const healthSlice = () => run(health, { url: `${url}/health/live` })
+  const decisionSlice = () => run(decisions, { url, requests: [request] })
   // Which route goes first alternates (the catalog refresh every 2 s then lands on both alike).
   for (let round = 0; round < roundCount; round++) {
-    const health1 = () => run(health, { url: `${url}/health/live` })
-    const decisions1 = () => run(decisions, { url, requests: [request] })
-    const h = round % 2 === 0 ? await health1() : 0
-    const d = await decisions1()
-    const h2 = round % 2 === 0 ? h : await health1()
-    rounds.push(Number((d / h2).toFixed(3)))
+    let h: number
+    let d: number
+    if (round % 2 === 0) {
+      h = await healthSlice()
+      d = await decisionSlice()
+    } else {
+      d = await decisionSlice()
+      h = await healthSlice()
+    }
+    rounds.push(Number((d / h).toFixed(3)))
   }
   const rate = (p: ReturnType<typeof phase>) => p.requests / p.seconds
   const perRequest = (p: ReturnType<typeof phase>, x: number | null) => (x === null ? null : Math.round((x * 1e6) / Math.max(1, p.requests)))

@@ -70,13 +70,8 @@ export function startNodeProcess(script: string, env: Record<string, string>, re
  * machine the load generator shares.
  */
 export function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined
-  try {
-    const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return undefined
-  }
+  const fields = statOf(pid)
+  return fields && (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /**
@@ -85,9 +80,15 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
  * per request: large allocations (V8's large-object space) show up here first.
  */
 export function minorFaults(pid: number | undefined): number | undefined {
+  const fields = statOf(pid)
+  return fields && Number(fields[7])
+}
+
+/** The stat fields of a process (see statFields); undefined without /proc or the process. */
+function statOf(pid: number | undefined): string[] | undefined {
   if (pid === undefined) return undefined
   try {
-    return Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[7])
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))
   } catch {
     return undefined
   }
