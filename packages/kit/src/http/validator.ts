@@ -5,9 +5,16 @@ import { buildSimplifiedSerializer } from './serializer.ts'
 
 type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
 
+/**
+ * A UUID in the hyphenated form Postgres reads. ajv-formats' `uuid` also takes a `urn:uuid:`
+ * prefix, which Postgres's uuid type refuses: such an id passed validation and failed as a 500.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 function makeAjv(options: Options, external: Record<string, unknown>): Ajv {
   const ajv = new Ajv({ discriminator: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, ...options })
   addFormats.default(ajv)
+  ajv.addFormat('uuid', UUID)
   for (const schema of Object.values(external)) ajv.addSchema(schema as object)
   return ajv
 }

@@ -253,6 +253,10 @@ t.test('why explains a shown ad in plain words', async (t) => {
   t.match(stored, { decisionId: d.decisionId, campaignId: d.ad.campaignId, personalized: false, propensity: w.propensity, tier: 'standard' })
   t.equal(stored?.createdAt.toISOString(), w.decidedAt)
   t.equal((await h.app.inject({ url: `/v1/decisions/${randomUUID()}/why` })).statusCode, 404)
+  // A URN passed ajv-formats' uuid and failed in Postgres as a 500.
+  const urn = await h.app.inject({ url: `/v1/decisions/urn:uuid:${randomUUID()}/why` })
+  t.equal(urn.statusCode, 400)
+  t.match(urn.json(), { code: 'validation_failed', errors: [{ field: '/decisionId' }] })
 })
 
 t.test('erasure leaves nothing about the user', async (t) => {

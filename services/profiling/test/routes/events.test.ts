@@ -71,6 +71,13 @@ const bad: [
   ['an unknown event type', () => post({ events: [view(), view({ type: 'teleport' })] }), 400, 'validation_failed', '/events/1/type'],
   ['a missing event id', () => post({ events: [view({ id: undefined })] }), 400, 'validation_failed', '/events/0/id'],
   ['an id that is not a UUID', () => post({ events: [view({ id: 'abc' })] }), 400, 'validation_failed', '/events/0/id'],
+  [
+    'a UUID as a URN (Postgres reads only the bare form)',
+    () => post({ events: [view(), view({ id: `urn:uuid:${randomUUID()}` })] }),
+    400,
+    'validation_failed',
+    '/events/1/id',
+  ],
   ['neither user nor anonymous id', () => post({ events: [view({ userId: undefined })] }), 400, 'validation_failed', '/events/0/userId'],
   ['a view without its item', () => post({ events: [view({ itemId: undefined })] }), 400, 'validation_failed', '/events/0/itemId'],
   ['an unknown property', () => post({ events: [view({ colour: 'red' })] }), 400, 'validation_failed', '/events/0/colour'],
