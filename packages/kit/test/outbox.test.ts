@@ -1,5 +1,5 @@
 import type { BusMessage, ConsumedMessage, EventBus, KitTables, OutboxMessage, Subscription } from '@attune/kit'
-import { createMetrics, enqueueEvents, kitMigrations, MESSAGES_PER_ROW, makeEvent, migrateSchema, OutboxRelay, openDatabase, schemaView } from '@attune/kit'
+import { createMetrics, enqueueEvents, kitMigrations, makeEvent, migrateSchema, OutboxRelay, openDatabase, PAYLOAD_MAX_CHARS, schemaView } from '@attune/kit'
 import { createTestDatabase, recordingStatements } from '@attune/kit/testing'
 import pino from 'pino'
 import t from 'tap'
@@ -75,21 +75,53 @@ t.test('rows are published in order, each once, and removed', async (t) => {
   t.equal(await pending(), 0)
 })
 
-t.test('a row holds at most MESSAGES_PER_ROW events; dead letters and lone events keep a row each, with their own topic, key and headers', async (t) => {
-  const many = events(MESSAGES_PER_ROW + 1, 'rows').map((m, i) => (i === 1 ? { ...m, topic: 'attune.other', headers: { 'x-trace': 'abc' } } : m))
+t.test('events share rows, each with its own topic, key and headers; dead letters and lone events keep a row each', async (t) => {
+  const many = events(1001, 'rows').map((m, i) => (i === 1 ? { ...m, topic: 'attune.other', headers: { 'x-trace': 'abc' } } : m))
   const raw = { topic: 'attune.test.dlq', key: 'k', raw: 'not json\nat all', headers: { error: 'bad' } }
   await db.transaction().execute((trx) => enqueueEvents(trx, [raw, ...many]))
-  t.equal(await pending(), 3, 'the dead letter, a full row, and the one event left over')
+  await db.transaction().execute((trx) => enqueueEvents(trx, events(1, 'lone', 1001)))
+  const rows = await db.selectFrom('outbox').select(['payload', 'batch']).orderBy('id').execute()
+  t.equal(rows[0]?.batch, null, 'the dead letter keeps a row')
+  t.equal(rows.at(-1)?.batch, null, 'so does a lone event')
+  t.ok(rows.length < 1001 / 50, `1,001 events in ${rows.length - 2} rows`)
   const bus = new RecordingBus()
   await relayFor(bus).publishBatch()
-  t.equal(bus.sent.length, MESSAGES_PER_ROW + 2)
+  t.equal(bus.sent.length, 1003)
   t.same(bus.sent[0], { topic: 'attune.test.dlq', key: 'k', value: 'not json\nat all', headers: { error: 'bad' } })
   t.same(bus.sent[2], { ...bus.sent[2], topic: 'attune.other', key: 'user-1', headers: { 'x-trace': 'abc' } })
   t.same(bus.sent[3]?.headers, {})
   t.same(
     bus.sent.slice(1).map((m) => JSON.parse(m.value).data.i),
-    Array.from({ length: MESSAGES_PER_ROW + 1 }, (_, i) => i),
+    Array.from({ length: 1002 }, (_, i) => i),
   )
+})
+
+t.test('a row payload holds at most PAYLOAD_MAX_CHARS of event values (a longer value alone); all are published once, in order', async (t) => {
+  const text = 'x'.repeat(900)
+  const many = Array.from({ length: 200 }, (_, i) => ({
+    topic: 'attune.test',
+    key: `user-${i % 7}`,
+    event: makeEvent(
+      { type: 'test.happened', source: 'test', subject: `user-${i % 7}`, data: { tag: 'chars', i, text: i === 150 ? 'y'.repeat(PAYLOAD_MAX_CHARS) : text } },
+      new Date(),
+    ),
+  })) as OutboxMessage[]
+  await db.transaction().execute((trx) => enqueueEvents(trx, many))
+  const rows = await db.selectFrom('outbox').select(['payload', 'batch']).orderBy('id').execute()
+  const sizes = rows.map((r) => r.payload.length)
+  t.ok(rows.length >= 4, `${rows.length} rows for ~${Math.round((200 * 1200 + PAYLOAD_MAX_CHARS) / 1000)}k characters`)
+  t.equal(sizes.filter((n) => n > PAYLOAD_MAX_CHARS).length, 1, 'only the value longer than the limit is over it')
+  t.ok(
+    rows.some((r) => r.batch === null && r.payload.includes('yyyy')),
+    'the long value is a row of its own',
+  )
+  const bus = new RecordingBus()
+  await relayFor(bus).publishBatch()
+  t.same(
+    bus.sent.map((m) => JSON.parse(m.value).data.i),
+    Array.from({ length: 200 }, (_, i) => i),
+  )
+  t.equal(await pending(), 0)
 })
 
 t.test('a rolled-back transaction publishes nothing', async (t) => {

@@ -1,6 +1,7 @@
 import type { AnyEvent } from '@attune/contracts'
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
+import { MAX_PARAMETER_CHARS } from '../bounded-join.ts'
 import type { KitTables, OutboxTable } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
 import type { BusMessage, EventBus } from './bus.ts'
@@ -13,8 +14,13 @@ export type OutboxMessage = {
   headers?: Record<string, string>
 } & ({ event: AnyEvent } | { raw: string })
 
-/** Most messages one outbox row holds (a relay batch publishes `batchSize` rows). */
-export const MESSAGES_PER_ROW = 1000
+/**
+ * Most characters of event values one outbox row's payload holds (a lone value longer than that
+ * is a row of its own; a relay batch publishes `batchSize` rows). It used to be 1,000 events, up
+ * to ~600 KB: a string over 128 KB is built, sent, and read back by the relay in V8's
+ * large-object space, a page fault per 4 KB each time (see MAX_PARAMETER_CHARS).
+ */
+export const PAYLOAD_MAX_CHARS = MAX_PARAMETER_CHARS
 
 /** Per-message metadata of a row holding several messages (`outbox.batch`). */
 interface BatchEntry {
@@ -23,38 +29,46 @@ interface BatchEntry {
   h?: Record<string, string>
 }
 
+type EventMessage = OutboxMessage & { event: AnyEvent }
+
 /**
  * Writes events into the outbox inside the caller's transaction (state and events commit
- * together). Events go in rows of up to `MESSAGES_PER_ROW`, their values one per line of the
- * payload: `JSON.stringify` never writes a raw line break. Dead letters (`raw`, which may hold
- * line breaks) and lone events keep a row each.
+ * together). Events go in rows of up to `PAYLOAD_MAX_CHARS`, their values one per line of the
+ * payload: `JSON.stringify` never writes a raw line break. Dead letters
+ * (`raw`, which may hold line breaks) and lone events keep a row each.
  */
 export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return
   const db = trx as unknown as Kysely<KitTables>
   const rows: Insertable<OutboxTable>[] = []
-  const events: (OutboxMessage & { event: AnyEvent })[] = []
   const single = (m: OutboxMessage, payload: string) => ({ topic: m.topic, key: m.key, payload, headers: JSON.stringify(m.headers ?? {}), batch: null })
-  for (const m of messages) {
-    if ('raw' in m) rows.push(single(m, m.raw))
-    else events.push(m)
+  let chunk: EventMessage[] = []
+  let values: string[] = []
+  let chars = 0
+  const endRow = () => {
+    const first = chunk[0]
+    if (!first) return
+    if (chunk.length === 1) rows.push(single(first, values[0] as string))
+    else {
+      const batch: BatchEntry[] = chunk.map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))
+      rows.push({ topic: first.topic, key: first.key, payload: values.join('\n'), headers: '{}', batch: JSON.stringify(batch) })
+    }
+    chunk = []
+    values = []
+    chars = 0
   }
-  for (let i = 0; i < events.length; i += MESSAGES_PER_ROW) {
-    const chunk = events.slice(i, i + MESSAGES_PER_ROW)
-    const first = chunk[0] as OutboxMessage & { event: AnyEvent }
-    if (chunk.length === 1) {
-      rows.push(single(first, JSON.stringify(first.event)))
+  for (const m of messages) {
+    if ('raw' in m) {
+      rows.push(single(m, m.raw))
       continue
     }
-    const batch: BatchEntry[] = chunk.map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))
-    rows.push({
-      topic: first.topic,
-      key: first.key,
-      payload: chunk.map((m) => JSON.stringify(m.event)).join('\n'),
-      headers: '{}',
-      batch: JSON.stringify(batch),
-    })
+    const value = JSON.stringify(m.event)
+    if (chunk.length > 0 && chars + 1 + value.length > PAYLOAD_MAX_CHARS) endRow()
+    chunk.push(m)
+    values.push(value)
+    chars += (chunk.length > 1 ? 1 : 0) + value.length
   }
+  endRow()
   // Chunked so one huge batch of dead letters stays under the 65,535 bind-parameter limit.
   for (let i = 0; i < rows.length; i += 5000)
     await db
