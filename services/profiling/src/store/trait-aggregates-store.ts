@@ -1,3 +1,4 @@
+import { boundedJsonArrays, writePieces } from '@attune/kit'
 import { type Kysely, sql } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import type { CustomTraitDefinition } from '../domain/custom-traits.ts'
@@ -26,10 +27,13 @@ export async function addTraitIncrements(db: Db, schema: string, inc: TraitIncre
   await addTraitDeltas(db, schema, traitDeltas(inc, now), now)
 }
 
+// The deltas go as JSON arrays of at most the kit's MAX_PARAMETER_CHARS, one call each, in profile-id
+// order across calls too (each locks its profiles in that order, so concurrent batches cannot deadlock).
 async function addTraitDeltas(db: Db, schema: string, deltas: TraitDelta[], now: Date): Promise<void> {
   if (deltas.length === 0) return
-  await sql`select ${sql.id(schema, 'profile_traits_add')}(${JSON.stringify(deltas)}::jsonb, ${now}, ${firstDayKept(now)}, ${AFFINITY_HALF_LIFE_MS / 1000}::float8)`.execute(
-    db,
+  const from = firstDayKept(now)
+  await writePieces(db, boundedJsonArrays(deltas.map((d) => JSON.stringify(d))), (q, rows) =>
+    sql`select ${sql.id(schema, 'profile_traits_add')}(${rows}::jsonb, ${now}, ${from}, ${AFFINITY_HALF_LIFE_MS / 1000}::float8)`.execute(q),
   )
 }
 

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto'
+import { MAX_PARAMETER_CHARS, MemoryBus, openDatabase } from '@attune/kit'
+import { createTestDatabase, startTestService } from '@attune/kit/testing'
+import { profiling } from '@attune/profiling'
+import type { Kysely } from 'kysely'
+import pino from 'pino'
+import t from 'tap'
+import type { ProfilingDb } from '../../src/db.ts'
+import { collectEvents } from '../../src/domain/collect-events.ts'
+import { applyInteractionTraits } from '../../src/store/apply-interaction-traits.ts'
+import { insertNewEvents } from '../../src/store/events-store.ts'
+import { profileReader } from '../../src/store/profile-reader.ts'
+
+/** Each statement's kind and the lengths of its string values, as Kysely is given them. */
+function recording() {
+  const statements: { kind: string; strings: number[] }[] = []
+  const strings = (node: unknown, into: number[]): number[] => {
+    if (Array.isArray(node)) for (const n of node) strings(n, into)
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>
+      if (o.kind === 'ValueNode' && typeof o.value === 'string') into.push(o.value.length)
+      for (const v of Object.values(o)) strings(v, into)
+    }
+    return into
+  }
+  return {
+    statements,
+    on: (q: Kysely<ProfilingDb>): Kysely<ProfilingDb> =>
+      q.withPlugin({
+        transformQuery: (args) => {
+          statements.push({ kind: args.node.kind, strings: strings(args.node, []) })
+          return args.node
+        },
+        transformResult: async (args) => args.result,
+      }),
+  }
+}
+
+// A group commit of many requests: the events and the trait deltas go to Postgres as several JSON
+// parameters of at most MAX_PARAMETER_CHARS each, in one transaction.
+const pg = await createTestDatabase()
+const database = await openDatabase(pg.url)
+const service = await startTestService(profiling, { database, bus: new MemoryBus(), start: false })
+const { db, schema } = service.context
+t.teardown(async () => {
+  await service.close()
+  await database.close()
+  await pg.drop()
+})
+
+const now = new Date('2026-11-25T12:00:00Z')
+const received = (n: number, users: number) => {
+  const r = collectEvents(
+    Array.from({ length: n }, (_, i) => ({
+      id: randomUUID(),
+      type: 'view' as const,
+      userId: `large-${i % users}`,
+      itemId: `item-${i}`,
+      time: now.toISOString(),
+    })),
+    now,
+  )
+  if (!r.ok) throw new Error('invalid events')
+  return r.events.map((event) => ({ event, receivedAt: now }))
+}
+
+t.test('a commit of 1,600 events over 1,600 users: every event stored once and counted once, in pieces', async (t) => {
+  const events = received(1600, 1600)
+  const already = events.slice(0, 3)
+  await insertNewEvents(db, already)
+  const rec = recording()
+  const inserted = await db.transaction().execute(async (trx) => {
+    const fresh = await insertNewEvents(rec.on(trx), events)
+    const stored = events.filter((e) => fresh.has(e.event.interaction.id))
+    await applyInteractionTraits(
+      rec.on(trx),
+      schema,
+      stored.map((e) => ({ interaction: e.event.interaction, receivedAt: now })),
+      now,
+      pino({ level: 'silent' }),
+    )
+    return fresh
+  })
+  t.equal(inserted.size, 1597, 'the three stored before are not new')
+  t.notOk([...already].some((e) => inserted.has(e.event.interaction.id)))
+  const inserts = rec.statements.filter((s) => s.kind === 'InsertQueryNode')
+  const calls = rec.statements.filter((s) => s.kind === 'RawNode')
+  t.ok(inserts.length > 1 && calls.length > 1, `${inserts.length} event inserts, ${calls.length} trait calls`)
+  const longest = Math.max(...rec.statements.flatMap((s) => s.strings))
+  t.ok(longest > MAX_PARAMETER_CHARS / 2 && longest <= MAX_PARAMETER_CHARS, `the longest parameter: ${longest} characters`)
+  const n = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('userId', 'like', 'large-%')
+    .executeTakeFirstOrThrow()
+  t.equal(Number(n.n), 1600)
+  const reader = profileReader(db, schema, () => now)
+  const views = async (id: string) => (await reader.read(id))?.daily.filter((d) => d.eventType === 'view').reduce((a, d) => a + d.count, 0)
+  t.same(await Promise.all(['large-3', 'large-800', 'large-1599'].map(views)), [1, 1, 1], 'each new event counted once, in every piece')
+  t.equal(await views('large-0'), undefined, 'an event stored before is not counted again (its profile was never made)')
+  const profiles = await db
+    .selectFrom('profiles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('userId', 'like', 'large-%')
+    .executeTakeFirstOrThrow()
+  t.equal(Number(profiles.n), 1597)
+})
+
+t.test('a failing later piece leaves nothing of the commit', async (t) => {
+  const events = received(800, 800)
+  const count = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  const before = await count()
+  // The last event's id is not a uuid: its piece (the last, ids are sorted) fails after the first was inserted.
+  const bad = events.at(-1) as (typeof events)[number]
+  const broken = [...events.slice(0, -1), { ...bad, event: { ...bad.event, interaction: { ...bad.event.interaction, id: 'zzzz-not-a-uuid' } } }]
+  await t.rejects(insertNewEvents(db, broken))
+  t.equal(await count(), before)
+})
