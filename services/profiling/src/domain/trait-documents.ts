@@ -51,9 +51,29 @@ export function firstDayKept(now: Date): string {
 }
 
 /**
- * A batch's increments as one delta per profile, in profile-id order. Affinity weights are brought
- * to the profile's latest affinity time (decay is multiplicative, so the decayed weight at any
- * later time is the same); counts for days no longer kept are left out.
+ * `a` and `b` in Unicode code-point order, which is Postgres's `collate "C"` order (UTF-8 bytes).
+ * JavaScript's `<` compares UTF-16 code units, which puts a character above U+FFFF (a surrogate
+ * pair, 0xD800–0xDFFF) before one in U+E000–U+FFFF. The deltas are cut into several calls that
+ * must lock profiles in one order, so the two orders must agree.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    // Surrogates after U+E000–U+FFFF, the rest as they are.
+    if (x >= 0xd800) x = x >= 0xe000 ? x - 0x800 : x + 0x2000
+    if (y >= 0xd800) y = y >= 0xe000 ? y - 0x800 : y + 0x2000
+    return x - y
+  }
+  return a.length - b.length
+}
+
+/**
+ * A batch's increments as one delta per profile, in profile-id order (`compareCodePoints`).
+ * Affinity weights are brought to the profile's latest affinity time (decay is multiplicative, so
+ * the decayed weight at any later time is the same); counts for days no longer kept are left out.
  */
 export function traitDeltas(inc: TraitIncrements, now: Date): TraitDelta[] {
   const from = firstDayKept(now)
@@ -83,7 +103,7 @@ export function traitDeltas(inc: TraitIncrements, now: Date): TraitDelta[] {
     const d = byUser.get(r.userId)
     if (d) d.c[`l:${r.language}`] = r.count
   }
-  return [...byUser.values()].sort((a, b) => (a.u < b.u ? -1 : a.u > b.u ? 1 : 0))
+  return [...byUser.values()].sort((a, b) => compareCodePoints(a.u, b.u))
 }
 
 /** The stored maps as the rows traits are computed from (days no longer kept as of `now` left out). */

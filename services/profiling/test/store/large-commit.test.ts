@@ -11,14 +11,14 @@ import { applyInteractionTraits } from '../../src/store/apply-interaction-traits
 import { insertNewEvents } from '../../src/store/events-store.ts'
 import { profileReader } from '../../src/store/profile-reader.ts'
 
-/** Each statement's kind and the lengths of its string values, as Kysely is given them. */
+/** Each statement's kind and its string values, as Kysely is given them. */
 function recording() {
-  const statements: { kind: string; strings: number[] }[] = []
-  const strings = (node: unknown, into: number[]): number[] => {
+  const statements: { kind: string; strings: string[] }[] = []
+  const strings = (node: unknown, into: string[]): string[] => {
     if (Array.isArray(node)) for (const n of node) strings(n, into)
     else if (node && typeof node === 'object') {
       const o = node as Record<string, unknown>
-      if (o.kind === 'ValueNode' && typeof o.value === 'string') into.push(o.value.length)
+      if (o.kind === 'ValueNode' && typeof o.value === 'string') into.push(o.value)
       for (const v of Object.values(o)) strings(v, into)
     }
     return into
@@ -54,7 +54,7 @@ const received = (n: number, users: number) => {
     Array.from({ length: n }, (_, i) => ({
       id: randomUUID(),
       type: 'view' as const,
-      userId: `large-${i % users}`,
+      userId: i === 1000 ? 'large-\u{1F600}' : i === 1001 ? 'large-\uFF21' : `large-${i % users}`,
       itemId: `item-${i}`,
       time: now.toISOString(),
     })),
@@ -63,6 +63,17 @@ const received = (n: number, users: number) => {
   if (!r.ok) throw new Error('invalid events')
   return r.events.map((event) => ({ event, receivedAt: now }))
 }
+/** Rows of `table` whose user id starts with `prefix`. */
+const rowsOf = async (table: 'events' | 'profiles', prefix: string) =>
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('userId', 'like', `${prefix}%`)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 t.test('a commit of 1,600 events over 1,600 users: every event stored once and counted once, in pieces', async (t) => {
   const events = received(1600, 1600)
@@ -86,37 +97,32 @@ t.test('a commit of 1,600 events over 1,600 users: every event stored once and c
   const inserts = rec.statements.filter((s) => s.kind === 'InsertQueryNode')
   const calls = rec.statements.filter((s) => s.kind === 'RawNode')
   t.ok(inserts.length > 1 && calls.length > 1, `${inserts.length} event inserts, ${calls.length} trait calls`)
-  const longest = Math.max(...rec.statements.flatMap((s) => s.strings))
+  const longest = Math.max(...rec.statements.flatMap((s) => s.strings.map((x) => x.length)))
   t.ok(longest > MAX_PARAMETER_CHARS / 2 && longest <= MAX_PARAMETER_CHARS, `the longest parameter: ${longest} characters`)
-  const n = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('userId', 'like', 'large-%')
-    .executeTakeFirstOrThrow()
-  t.equal(Number(n.n), 1600)
+  // Across pieces too, rows come in the order Postgres locks them in: uuids byte by byte, profile
+  // ids in `collate "C"` (UTF-8 byte) order.
+  const keys = (statements: typeof rec.statements, key: 'id' | 'u') =>
+    statements.flatMap((s) =>
+      s.strings.filter((x) => x.startsWith('[')).flatMap((x) => (JSON.parse(x) as Record<string, string>[]).map((r) => r[key] as string)),
+    )
+  const ascending = (xs: string[]) => xs.every((x, i) => i === 0 || Buffer.compare(Buffer.from(xs[i - 1] as string), Buffer.from(x)) < 0)
+  const ids = keys(inserts, 'id')
+  const users = keys(calls, 'u')
+  t.equal(ids.length, 1600)
+  t.equal(users.length, 1597)
+  t.ok(ascending(ids), 'event ids ascend across the inserts')
+  t.ok(ascending(users), 'profile ids ascend across the calls')
+  t.equal(await rowsOf('events', 'large-'), 1600)
   const reader = profileReader(db, schema, () => now)
   const views = async (id: string) => (await reader.read(id))?.daily.filter((d) => d.eventType === 'view').reduce((a, d) => a + d.count, 0)
   t.same(await Promise.all(['large-3', 'large-800', 'large-1599'].map(views)), [1, 1, 1], 'each new event counted once, in every piece')
   t.equal(await views('large-0'), undefined, 'an event stored before is not counted again (its profile was never made)')
-  const profiles = await db
-    .selectFrom('profiles')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('userId', 'like', 'large-%')
-    .executeTakeFirstOrThrow()
-  t.equal(Number(profiles.n), 1597)
+  t.equal(await rowsOf('profiles', 'large-'), 1597)
 })
 
 t.test('a failing later piece leaves nothing of the commit', async (t) => {
   const events = received(800, 800)
-  const count = async () =>
-    Number(
-      (
-        await db
-          .selectFrom('events')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const count = () => rowsOf('events', '')
   const before = await count()
   // The last event's id is not a uuid: its piece (the last, ids are sorted) fails after the first was inserted.
   const bad = events.at(-1) as (typeof events)[number]
