@@ -94,7 +94,7 @@ try {
       `GET /health/live            ${result.healthRps} req/s (p99 ${result.healthP99Ms} ms)`,
       `POST /v1/events (batch 100) ${result.requestsPerSec} req/s = ${result.eventsPerSec} events/s (p50 ${result.ingestP50Ms} ms, p99 ${result.ingestP99Ms} ms)`,
       `events/s ÷ health rps       ${result.ratioEventsToHealthRps}`,
-      `per ingest request          server CPU ${serverCpuUsPerRequest ?? '?'} µs, page faults ${serverFaultsPerRequest ?? '?'}, Postgres CPU ${postgresCpuUsPerRequest ?? '?'} µs (the outbox relay's included)`,
+      `per ingest request          server CPU ${serverCpuUsPerRequest ?? '?'} µs, page faults ${serverFaultsPerRequest ?? '?'}, Postgres CPU ${postgresCpuUsPerRequest ?? '?'} µs (the outbox relay's during the load included)`,
       `stored in Postgres          ${stored} (${accepted} acknowledged while measuring); outbox relayed to Kafka ${drainMs} ms after the load ended`,
       JSON.stringify(result),
     ].join('\n')}\n`,
