@@ -1,5 +1,6 @@
 import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
+import { fullFormats } from 'ajv-formats/dist/formats.js'
 import type { FastifyServerOptions } from 'fastify'
 import { buildSimplifiedSerializer } from './serializer.ts'
 
@@ -11,10 +12,34 @@ type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+type StringFormat = { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined }
+const isoDateTime = fullFormats['date-time'] as StringFormat
+const isoDate = fullFormats.date as StringFormat
+const FIRST = Date.parse('0001-01-01T00:00:00Z')
+const LAST = Date.parse('9999-12-31T23:59:59.999Z')
+
+/**
+ * RFC 3339 date-times and dates that the services can read back as a JavaScript Date and store
+ * in Postgres, whose ISO input has no year 0000 and no year past 9999. ajv-formats takes a leap
+ * second (23:59:60, an Invalid Date here: `toISOString` threw) and year 0000 (refused by
+ * Postgres): both passed validation and failed as a 500.
+ */
+const dateTime: StringFormat = {
+  validate: (s) => {
+    if (!isoDateTime.validate(s)) return false
+    const t = Date.parse(s)
+    return t >= FIRST && t <= LAST
+  },
+  compare: isoDateTime.compare,
+}
+const date: StringFormat = { validate: (s) => isoDate.validate(s) && !s.startsWith('0000'), compare: isoDate.compare }
+
 function makeAjv(options: Options, external: Record<string, unknown>): Ajv {
   const ajv = new Ajv({ discriminator: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, ...options })
   addFormats.default(ajv)
   ajv.addFormat('uuid', UUID)
+  ajv.addFormat('date-time', { type: 'string', ...dateTime })
+  ajv.addFormat('date', { type: 'string', ...date })
   for (const schema of Object.values(external)) ajv.addSchema(schema as object)
   return ajv
 }

@@ -71,6 +71,8 @@ const bad: [
   ['an unknown event type', () => post({ events: [view(), view({ type: 'teleport' })] }), 400, 'validation_failed', '/events/1/type'],
   ['a missing event id', () => post({ events: [view({ id: undefined })] }), 400, 'validation_failed', '/events/0/id'],
   ['an id that is not a UUID', () => post({ events: [view({ id: 'abc' })] }), 400, 'validation_failed', '/events/0/id'],
+  ['a leap second (no JavaScript Date has one)', () => post({ events: [view({ time: '2016-12-31T23:59:60Z' })] }), 400, 'validation_failed', '/events/0/time'],
+  ['year 0000 (Postgres has none)', () => post({ events: [view({ time: '0000-06-01T00:00:00Z' })] }), 400, 'validation_failed', '/events/0/time'],
   [
     'a UUID as a URN (Postgres reads only the bare form)',
     () => post({ events: [view(), view({ id: `urn:uuid:${randomUUID()}` })] }),
