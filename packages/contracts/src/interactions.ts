@@ -93,10 +93,12 @@ type Variant = (typeof variants)[number]
 /**
  * One interaction, discriminated by `type`. Emitted as `oneOf` + `discriminator` so that a
  * validator reports errors against the matching variant only (fastify's ajv runs with
- * `discriminator: true`).
+ * `discriminator: true`). `type: 'object'` too: ajv's discriminator lets anything but an object
+ * through (a `null` event passed validation and failed in the collector as a 500).
  */
 export const Interaction = Type.Unsafe<Static<Variant>>({
   $id: 'Interaction',
+  type: 'object',
   oneOf: variants as unknown as TObject[],
   discriminator: { propertyName: 'type' },
   description: 'An interaction event; fields depend on `type`',

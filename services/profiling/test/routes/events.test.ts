@@ -69,6 +69,9 @@ const bad: [
   ['a number where a string belongs', () => post({ events: [view({ userId: 42 })] }), 400, 'validation_failed', '/events/0/userId'],
   ['a string where a number belongs', () => post({ events: [view({ type: 'dwell', seconds: '30' })] }), 400, 'validation_failed', '/events/0/seconds'],
   ['an unknown event type', () => post({ events: [view(), view({ type: 'teleport' })] }), 400, 'validation_failed', '/events/1/type'],
+  // ajv's discriminator let anything but an object through; the collector then failed on it.
+  ['an event that is null', () => post({ events: [view(), null] }), 400, 'validation_failed', '/events/1'],
+  ['an event that is a string', () => post({ events: ['view'] }), 400, 'validation_failed', '/events/0'],
   ['a missing event id', () => post({ events: [view({ id: undefined })] }), 400, 'validation_failed', '/events/0/id'],
   ['an id that is not a UUID', () => post({ events: [view({ id: 'abc' })] }), 400, 'validation_failed', '/events/0/id'],
   ['a leap second (no JavaScript Date has one)', () => post({ events: [view({ time: '2016-12-31T23:59:60Z' })] }), 400, 'validation_failed', '/events/0/time'],

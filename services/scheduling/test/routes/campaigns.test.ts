@@ -280,6 +280,9 @@ t.test('bad input is a 4xx problem naming the field', async (t) => {
   for (const [url, field] of [
     ['/v1/calendar?date=2026-11-25&timeZone=Mars/Olympus', '/timeZone'],
     ['/v1/calendar?date=25-11-2026', '/date'],
+    // The week of 9999-12-31 ends in the year 10000; the year 0001 was read as 1901.
+    ['/v1/calendar?view=week&date=9999-12-31&timeZone=UTC', '/date'],
+    ['/v1/calendar?view=day&date=0001-01-01', '/date'],
     ['/v1/users/u1/best-times?channel=fax', '/channel'],
     ['/v1/users/u1/best-times?count=0', '/count'],
     [`/v1/campaigns/${randomUUID()}/deliveries?limit=0`, '/limit'],
