@@ -1,0 +1,231 @@
+// A schema-driven probe of every documented route: a plausible request built from the OpenAPI
+// document (its examples, ids captured from earlier answers), then the same request with one
+// parameter or body field at a time replaced by an edge value of its type. Whatever the answer,
+// it must not be a 5xx: bad input is a 4xx problem naming the field.
+
+export interface JsonSchema {
+  $ref?: string
+  type?: string
+  format?: string
+  enum?: unknown[]
+  const?: unknown
+  default?: unknown
+  examples?: unknown[]
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  allOf?: JsonSchema[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  items?: JsonSchema
+  minItems?: number
+  maxItems?: number
+  minLength?: number
+  maxLength?: number
+  minimum?: number
+  maximum?: number
+}
+
+interface Parameter {
+  in: 'path' | 'query' | 'header' | 'cookie'
+  name: string
+  required?: boolean
+  schema: JsonSchema
+}
+
+interface Operation {
+  parameters?: Parameter[]
+  requestBody?: { content: Record<string, { schema: JsonSchema }> }
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, JsonSchema> }
+}
+
+export interface ProbeResult {
+  requests: number
+  /** One line per 5xx answer or failed request: status, method, path and what was changed. */
+  failures: string[]
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type Path = (string | number)[]
+
+const DAY_MS = 86_400_000
+const MAX_DEPTH = 3
+
+/** Probes one service's routes under `base` (e.g. http://host/ads); `ids` carries ids captured across services. */
+export async function probeService(doc: OpenApiDocument, base: string, key: string, ids: Map<string, string>): Promise<ProbeResult> {
+  const failures: string[] = []
+  let requests = 0
+  const deref = (s: JsonSchema | undefined): JsonSchema | undefined => {
+    let out = s
+    while (out?.$ref) out = doc.components.schemas[out.$ref.split('/').pop() ?? '']
+    return out
+  }
+  // Example dates are of the day they were written: move them to the day after tomorrow.
+  const fresh = (x: Json, name = ''): Json => {
+    if (ids.has(name)) return ids.get(name) as string
+    if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return new Date(Date.now() + 2 * DAY_MS + (Date.parse(x) % DAY_MS)).toISOString()
+    if (Array.isArray(x)) return x.map((v) => fresh(v))
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fresh(v, k)]))
+    return x
+  }
+  const harvest = (x: unknown, depth = 0): void => {
+    if (depth > 4 || !x || typeof x !== 'object') return
+    if (Array.isArray(x)) {
+      for (const v of x.slice(0, 3)) harvest(v, depth + 1)
+      return
+    }
+    for (const [k, v] of Object.entries(x)) {
+      if (/Id$/.test(k) && typeof v === 'string') {
+        if (!ids.has(k)) ids.set(k, v)
+      } else harvest(v, depth + 1)
+    }
+  }
+  const valid = (schema: JsonSchema | undefined, name = '', depth = 0): Json => {
+    const s = deref(schema)
+    if (!s || depth > 6) return null
+    if (/Id$/.test(name) && ids.has(name)) return ids.get(name) as string
+    if (s.examples?.length) return fresh(s.examples[0] as Json, name)
+    if (s.default !== undefined) return s.default as Json
+    if (s.const !== undefined) return s.const as Json
+    if (s.enum) return s.enum[0] as Json
+    const alternatives = s.anyOf ?? s.oneOf
+    if (alternatives)
+      return valid(
+        alternatives.map(deref).find((a) => a?.type !== 'null'),
+        name,
+        depth + 1,
+      )
+    if (s.allOf) return Object.assign({}, ...s.allOf.map((a) => valid(a, name, depth + 1)))
+    switch (s.type) {
+      case 'object': {
+        const o: Record<string, Json> = {}
+        for (const [k, v] of Object.entries(s.properties ?? {}))
+          if (s.required?.includes(k) || deref(v)?.examples?.length || ids.has(k)) o[k] = valid(v, k, depth + 1)
+        return o
+      }
+      case 'array':
+        return Array.from({ length: Math.max(1, s.minItems ?? 1) }, () => valid(s.items, name, depth + 1))
+      case 'integer':
+      case 'number':
+        return Math.max(s.minimum ?? 1, 1)
+      case 'boolean':
+        return true
+      case 'string':
+        if (s.format === 'uuid') return crypto.randomUUID()
+        if (s.format === 'date-time') return new Date(Date.now() + 2 * DAY_MS).toISOString()
+        if (s.format === 'date') return new Date(Date.now() + 2 * DAY_MS).toISOString().slice(0, 10)
+        if (s.format === 'uri') return 'https://example.com/x'
+        return 'a'.repeat(Math.max(s.minLength ?? 1, 1))
+    }
+    return null
+  }
+  const edges = (schema: JsonSchema | undefined): Json[] => {
+    const s = deref(schema)
+    if (!s) return []
+    const alternatives = s.anyOf ?? s.oneOf
+    if (alternatives) return [...new Set(alternatives.flatMap(edges).map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as Json)
+    const out: Json[] = [null, 'x', 12345, true, [], {}]
+    const type = s.type ?? (s.enum ? typeof s.enum[0] : undefined)
+    if (type === 'string') {
+      out.push('', ' ', '\ud800', 'x\u{1F600}y', '\u202e', 'a'.repeat(s.maxLength ?? 5000), 'ÿ'.repeat(Math.min(s.maxLength ?? 300, 300)))
+      if (s.format === 'uuid') out.push(`urn:uuid:${crypto.randomUUID()}`, crypto.randomUUID().toUpperCase(), `{${crypto.randomUUID()}}`)
+      if (s.format === 'date-time')
+        out.push(
+          '2016-12-31T23:59:60Z',
+          '0000-01-01T00:00:00Z',
+          '0050-06-01T00:00:00Z',
+          '0001-01-01T00:00:00Z',
+          '9999-12-31T23:59:59Z',
+          '2026-01-01T00:00:00+14:00',
+        )
+      if (s.format === 'date') out.push('0000-01-01', '0050-06-01', '9999-12-31')
+      if (s.format === 'uri') out.push('javascript:alert(1)', 'http://[::1]:99999/', `http://${'a'.repeat(2000)}.com`)
+    }
+    if (type === 'integer' || type === 'number')
+      out.push(0, -1, 0.5, 1e308, -1e308, 2 ** 31, 2 ** 53, -(2 ** 31) - 1, 1e-320, s.maximum ?? 1e15, s.minimum ?? -1e15)
+    if (type === 'array') out.push(Array.from({ length: Math.min(s.maxItems ?? 1000, 1000) }, () => valid(s.items)))
+    return out
+  }
+  const fieldsOf = (schema: JsonSchema | undefined, prefix: Path = [], depth = 0): [Path, JsonSchema][] => {
+    const s = deref(schema)
+    if (!s || depth > MAX_DEPTH) return []
+    const out: [Path, JsonSchema][] = prefix.length > 0 ? [[prefix, s]] : []
+    if (s.type === 'object') for (const [k, v] of Object.entries(s.properties ?? {})) out.push(...fieldsOf(v, [...prefix, k], depth + 1))
+    if (s.type === 'array' && s.items) out.push(...fieldsOf(s.items, [...prefix, 0], depth + 1))
+    for (const a of s.anyOf ?? []) {
+      const d = deref(a)
+      if (d?.type === 'object' || d?.type === 'array') out.push(...fieldsOf(d, prefix, depth + 1))
+    }
+    return out
+  }
+  const setAt = (value: Json, path: Path, v: Json): Json => {
+    const root = structuredClone(value) as Record<string | number, Json>
+    let o: Record<string | number, Json> = root
+    for (let i = 0; i < path.length - 1; i++) {
+      const k = path[i] as string | number
+      const next = o[k]
+      if (next === null || typeof next !== 'object') o[k] = typeof path[i + 1] === 'number' ? [] : {}
+      o = o[k] as Record<string | number, Json>
+    }
+    o[path.at(-1) as string | number] = v
+    return root as Json
+  }
+  const encode = (x: Json) => {
+    try {
+      return encodeURIComponent(String(x))
+    } catch {
+      return '%ED%A0%80' // a lone surrogate, as its UTF-8 bytes would be
+    }
+  }
+  const send = async (method: string, url: string, body: Json | undefined, what: string) => {
+    requests++
+    try {
+      const r = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+      const text = await r.text()
+      if (r.status >= 500) failures.push(`${r.status} ${method} ${url.slice(base.length)} ${what}: ${text.slice(0, 200)}`)
+      else if (r.status < 300 && text.startsWith('{')) harvest(JSON.parse(text))
+    } catch (err) {
+      failures.push(`${method} ${url.slice(base.length)} ${what}: ${String(err)}`)
+    }
+  }
+
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    if (path.startsWith('/health') || path === '/metrics' || path.startsWith('/docs')) continue
+    for (const [m, op] of Object.entries(methods)) {
+      const method = m.toUpperCase()
+      const params = (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query')
+      const inPath: Record<string, Json> = {}
+      for (const p of params) if (p.in === 'path') inPath[p.name] = ids.get(p.name) ?? valid(p.schema, p.name)
+      const query: Record<string, Json> = {}
+      for (const p of params) if (p.in === 'query' && p.required) query[p.name] = valid(p.schema, p.name)
+      const url = (pv: Record<string, Json>, q: Record<string, Json>) => {
+        const qs = Object.entries(q)
+          .map(([k, v]) => `${encodeURIComponent(k)}=${encode(v)}`)
+          .join('&')
+        return `${base}${path.replace(/\{(\w+)\}/g, (_, n: string) => encode(pv[n] ?? 'x'))}${qs ? `?${qs}` : ''}`
+      }
+      const bodySchema = op.requestBody?.content['application/json']?.schema
+      const body = bodySchema ? valid(bodySchema) : undefined
+      // Deleting first would leave the mutations nothing to find.
+      if (method !== 'DELETE') await send(method, url(inPath, query), body, 'as documented')
+      for (const p of params)
+        for (const e of edges(p.schema)) {
+          if (e !== null && typeof e === 'object') continue
+          const what = `${p.in} ${p.name}=${JSON.stringify(e).slice(0, 40)}`
+          if (p.in === 'path') await send(method, url({ ...inPath, [p.name]: e }, query), body, what)
+          else await send(method, url(inPath, { ...query, [p.name]: e }), body, what)
+        }
+      if (bodySchema && body !== undefined && method !== 'DELETE')
+        for (const [field, s] of fieldsOf(bodySchema))
+          for (const e of edges(s)) await send(method, url(inPath, query), setAt(body, field, e), `body /${field.join('/')}=${JSON.stringify(e).slice(0, 40)}`)
+    }
+  }
+  return { requests, failures }
+}
