@@ -20,13 +20,15 @@ const LAST = Date.parse('9999-12-31T23:59:59.999Z')
 
 /**
  * RFC 3339 date-times and dates that the services can read back as a JavaScript Date and store
- * in Postgres, whose ISO input has no year 0000 and no year past 9999. ajv-formats takes a leap
- * second (23:59:60, an Invalid Date here: `toISOString` threw) and year 0000 (refused by
- * Postgres): both passed validation and failed as a 500.
+ * in Postgres (years 0001 to 9999: a Date past 9999 is sent as `+010000-…`, which PGlite refuses, and
+ * Postgres has no year 0000). ajv-formats takes a leap second (23:59:60, an Invalid Date here:
+ * `toISOString` threw), year 0000, and a space for the `T`: each passed validation and failed as a
+ * 500 or was read as another year.
  */
 const dateTime: StringFormat = {
   validate: (s) => {
-    if (!isoDateTime.validate(s)) return false
+    // With a space between date and time, V8 parses with its legacy parser (years 00-49 as 20xx).
+    if (!isoDateTime.validate(s) || (s[10] !== 'T' && s[10] !== 't')) return false
     const t = Date.parse(s)
     return t >= FIRST && t <= LAST
   },
