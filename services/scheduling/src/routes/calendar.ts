@@ -5,7 +5,7 @@ import { addDays, isoDate, isTimeZone, localTime, zonedTimeToInstant } from '../
 import { Calendar, CalendarQuery } from '../schemas/calendar.ts'
 import { calendarRows } from '../store/campaigns-store.ts'
 
-const END_INSTANT = Date.parse('9999-12-31T00:00:00Z')
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 
 export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb, SchedulingConfig>) {
   app.get(
@@ -30,10 +30,12 @@ export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb
       const length = view === 'week' ? 7 : 1
       const from = zonedTimeToInstant({ ...first, hour: 0, minute: 0 }, timeZone)
       const to = zonedTimeToInstant({ ...addDays(first, length), hour: 0, minute: 0 }, timeZone)
-      // Date.UTC reads years 0-99 as 1900-1999, and Postgres has no year past 9999 (the week of
-      // 9999-12-31 ends in 10000): such periods were a wrong calendar and a 500.
-      if (!(day.year >= 1970 && to.getTime() <= END_INSTANT)) throw errors.invalid('/date', 'the period must lie within the years 1970 to 9999', 'querystring')
-      const rows = await calendarRows(ctx.db, ctx.schema, from, to, timeZone)
+      // Date.UTC reads years 0-99 as 1900-1999, and no period may end past 9999 (the week of
+      // 9999-12-31 ends in 10000): such dates were a wrong calendar and a 500.
+      if (!(day.year >= 1970 && addDays(first, length - 1).year <= 9999))
+        throw errors.invalid('/date', 'must be in 1970 or later, and its period must end by 9999-12-31', 'querystring')
+      // The instant after 9999-12-31 is in the year 10000, which a Date cannot be sent as.
+      const rows = await calendarRows(ctx.db, ctx.schema, from, to.getTime() > LAST_INSTANT ? new Date(LAST_INSTANT) : to, timeZone)
       const days = Array.from({ length }, (_, i) => isoDate(addDays(first, i)))
       return {
         view,

@@ -3,7 +3,11 @@ import { type Static, Type } from 'typebox'
 export const CalendarQuery = Type.Object(
   {
     view: Type.Enum(['day', 'week'], { default: 'week', description: 'One day, or the ISO week (Monday to Sunday) containing `date`' }),
-    date: Type.String({ format: 'date', description: 'A day of the period (YYYY-MM-DD), in the years 1970 to 9999', examples: ['2026-11-25'] }),
+    date: Type.String({
+      format: 'date',
+      description: 'A day of the period (YYYY-MM-DD): 1970 or later, the period ending by 9999-12-31',
+      examples: ['2026-11-25'],
+    }),
     timeZone: Type.String({
       minLength: 1,
       maxLength: 64,

@@ -264,6 +264,9 @@ t.test('bad input is a 4xx problem naming the field', async (t) => {
     [{ ...base, strategy: 'fixed', sendAt: '2026-11-26T00:00:00Z', audience: { segmentId: randomUUID() } }, 422, '/audience/segmentId'],
     [{ ...base, strategy: 'fixed', sendAt: '2026-11-26T00:00:00Z', channel: 'carrier_pigeon' }, 400, '/channel'],
     [{ ...base, strategy: 'fixed', sendAt: 'tomorrow' }, 400, '/sendAt'],
+    // Planning past these would reach the year 10000 (a 500 before).
+    [{ ...base, strategy: 'fixed', sendAt: '9999-12-31T00:00:00Z' }, 400, '/sendAt'],
+    [{ ...base, strategy: 'best_time', window: { start: '9999-12-20T00:00:00Z', end: '9999-12-31T00:00:00Z' } }, 400, '/window/end'],
     [{ ...base, strategy: 'sometime' }, 400, '/strategy'],
     [{ ...base, strategy: 'fixed', sendAt: '2026-11-26T00:00:00Z', audience: { userIds: ['has space'] } }, 400, '/audience/userIds/0'],
     [{ ...base, strategy: 'fixed', sendAt: '2026-11-26T00:00:00Z', webhookUrl: 'ftp://x' }, 400, '/webhookUrl'],
@@ -294,6 +297,12 @@ t.test('bad input is a 4xx problem naming the field', async (t) => {
       `${url} names ${field}: ${r.body.slice(0, 300)}`,
     )
   }
+  for (const url of [
+    '/v1/calendar?view=week&date=1970-01-01',
+    '/v1/calendar?view=day&date=9999-12-31&timeZone=America/Los_Angeles',
+    '/v1/calendar?view=week&date=9999-12-26',
+  ])
+    t.equal((await get(url)).statusCode, 200, `${url}: the edges of the range`)
   t.equal((await get(`/v1/campaigns/${randomUUID()}`)).statusCode, 404)
   t.equal((await get('/v1/campaigns/not-a-uuid')).statusCode, 400)
   t.equal((await app.inject({ url: '/v1/users/u1/best-times' })).statusCode, 401)
