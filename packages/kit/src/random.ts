@@ -32,9 +32,15 @@ export function timeOrderedId(): string {
   return uuidv7({ random: pooledRandomBytes16() })
 }
 
-/** The milliseconds since the epoch a UUIDv7 carries (its first 48 bits), or undefined when `id` is not one. */
+/** The last instant a Date can be sent to Postgres as (after it, `+010000-…`, which PGlite refuses). */
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
+
+/**
+ * The milliseconds since the epoch a UUIDv7 carries (its first 48 bits), or undefined when `id` is
+ * not one, or carries a time past 9999 (48 bits reach the year 10889: a query by that time failed as a 500).
+ */
 export function timeOfOrderedId(id: string): number | undefined {
   if (id.length !== 36 || id[14] !== '7' || id[8] !== '-') return undefined
   const ms = Number.parseInt(`${id.slice(0, 8)}${id.slice(9, 13)}`, 16)
-  return Number.isSafeInteger(ms) ? ms : undefined
+  return Number.isSafeInteger(ms) && ms <= LAST_INSTANT ? ms : undefined
 }

@@ -257,6 +257,8 @@ t.test('why explains a shown ad in plain words', async (t) => {
   const urn = await h.app.inject({ url: `/v1/decisions/urn:uuid:${randomUUID()}/why` })
   t.equal(urn.statusCode, 400)
   t.match(urn.json(), { code: 'validation_failed', errors: [{ field: '/decisionId' }] })
+  // A UUIDv7 whose 48-bit time is in the year 10889: not a decision of ours (a 500 before).
+  t.equal((await h.app.inject({ url: '/v1/decisions/ffffffff-ffff-7fff-bfff-ffffffffffff/why' })).statusCode, 404)
 })
 
 t.test('erasure leaves nothing about the user', async (t) => {

@@ -253,5 +253,8 @@ t.test('bad input is a 4xx problem naming the field', async (t) => {
   t.equal((await generate({ use: 'post', brief: { topic: 'x' } }, {})).statusCode, 401)
   t.equal((await h.app.inject({ url: '/v1/reviews/not-a-uuid', headers: asAdmin })).json().errors[0].field, '/reviewId')
   t.equal((await h.app.inject({ url: '/v1/reviews?cursor=zzz', headers: asAdmin })).statusCode, 400)
+  // Cursors this API never returns, which reached the query before (a 500): a year past 9999, an id that is no uuid.
+  for (const forged of ['+010000-01-01T00:00:00.000Z|' + '0'.repeat(8) + '-0000-7000-8000-' + '0'.repeat(12), '2026-11-25T00:00:00.000Z|x'])
+    t.equal((await h.app.inject({ url: `/v1/reviews?cursor=${Buffer.from(forged).toString('base64url')}`, headers: asAdmin })).statusCode, 400, forged)
   t.equal((await h.app.inject({ url: '/v1/generations/0193a6f0-4b1c-7c3e-9a51-2f6d8e1b7c42', headers: asAdmin })).statusCode, 404)
 })

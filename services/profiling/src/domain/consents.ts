@@ -103,6 +103,9 @@ export interface HistoryPosition {
   id: string
 }
 
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
+const MAX_BIGINT = 2n ** 63n - 1n
+
 /** Opaque keyset cursor: base64url of `<at ms>.<id>`. */
 export function encodeHistoryCursor(p: HistoryPosition): string {
   return Buffer.from(`${p.at.getTime()}.${p.id}`).toString('base64url')
@@ -111,5 +114,8 @@ export function encodeHistoryCursor(p: HistoryPosition): string {
 export function decodeHistoryCursor(cursor: string): HistoryPosition | undefined {
   const m = /^(\d{1,15})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString())
   if (!m?.[1] || !m[2]) return undefined
-  return { at: new Date(Number(m[1])), id: m[2] }
+  // What encodeHistoryCursor makes: a time Postgres can read and a bigint id (a larger one failed in the query as a 500).
+  const at = Number(m[1])
+  if (at > LAST_INSTANT || BigInt(m[2]) > MAX_BIGINT) return undefined
+  return { at: new Date(at), id: m[2] }
 }

@@ -84,4 +84,8 @@ t.test('history cursors round-trip; foreign ones are refused', async (t) => {
   t.same(decodeHistoryCursor(encodeHistoryCursor(p)), p)
   t.equal(decodeHistoryCursor('bm9wZQ'), undefined)
   t.equal(decodeHistoryCursor(Buffer.from('1.x').toString('base64url')), undefined)
+  // Ones Postgres could not read: a time past 9999, an id past bigint.
+  t.equal(decodeHistoryCursor(Buffer.from('999999999999999.1').toString('base64url')), undefined)
+  t.equal(decodeHistoryCursor(Buffer.from('1.9999999999999999999').toString('base64url')), undefined)
+  t.same(decodeHistoryCursor(Buffer.from('1.9223372036854775807').toString('base64url')), { at: new Date(1), id: '9223372036854775807' })
 })
