@@ -44,6 +44,8 @@ export interface OpenApiDocument {
 
 export interface ProbeResult {
   requests: number
+  /** How many answers had each status. */
+  statuses: Map<number, number>
   /** One line per 5xx answer or failed request: status, method, path and what was changed. */
   failures: string[]
 }
@@ -53,20 +55,25 @@ type Path = (string | number)[]
 
 const DAY_MS = 86_400_000
 const MAX_DEPTH = 3
+// The examples were written around this day.
+const EXAMPLES_WRITTEN = Date.parse('2026-11-20T00:00:00Z')
+const shift = Math.max(0, Date.now() + 2 * DAY_MS - EXAMPLES_WRITTEN)
 
 /** Probes one service's routes under `base` (e.g. http://host/ads); `ids` carries ids captured across services. */
 export async function probeService(doc: OpenApiDocument, base: string, key: string, ids: Map<string, string>): Promise<ProbeResult> {
   const failures: string[] = []
+  const statuses = new Map<number, number>()
   let requests = 0
   const deref = (s: JsonSchema | undefined): JsonSchema | undefined => {
     let out = s
     while (out?.$ref) out = doc.components.schemas[out.$ref.split('/').pop() ?? '']
     return out
   }
-  // Example dates are of the day they were written: move them to the day after tomorrow.
+  // Example times are of the day they were written: all move by one offset (so their order holds)
+  // to the days ahead, but an event's own `time`, which may not be in the future.
   const fresh = (x: Json, name = ''): Json => {
     if (ids.has(name)) return ids.get(name) as string
-    if (typeof x === 'string' && /^\d{4}-\d\d-\d\dT/.test(x)) return new Date(Date.now() + 2 * DAY_MS + (Date.parse(x) % DAY_MS)).toISOString()
+    if (typeof x === 'string' && name !== 'time' && /^\d{4}-\d\d-\d\dT/.test(x)) return new Date(Date.parse(x) + shift).toISOString()
     if (Array.isArray(x)) return x.map((v) => fresh(v))
     if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fresh(v, k)]))
     return x
@@ -131,7 +138,9 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
     const type = s.type ?? (s.enum ? typeof s.enum[0] : undefined)
     if (type === 'string') {
       out.push('', ' ', '\ud800', 'x\u{1F600}y', '\u202e', 'a'.repeat(s.maxLength ?? 5000), 'ÿ'.repeat(Math.min(s.maxLength ?? 300, 300)))
-      if (s.format === 'uuid') out.push(`urn:uuid:${crypto.randomUUID()}`, crypto.randomUUID().toUpperCase(), `{${crypto.randomUUID()}}`)
+      // The last: a UUIDv7 whose time is in the year 10889.
+      if (s.format === 'uuid')
+        out.push(`urn:uuid:${crypto.randomUUID()}`, crypto.randomUUID().toUpperCase(), `{${crypto.randomUUID()}}`, 'ffffffff-ffff-7fff-bfff-ffffffffffff')
       if (s.format === 'date-time')
         out.push(
           '2016-12-31T23:59:60Z',
@@ -185,10 +194,12 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
     try {
       const r = await fetch(url, {
         method,
+        signal: AbortSignal.timeout(15_000),
         headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
       const text = await r.text()
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
       if (r.status >= 500) failures.push(`${r.status} ${method} ${url.slice(base.length)} ${what}: ${text.slice(0, 200)}`)
       else if (r.status < 300 && text.startsWith('{')) harvest(JSON.parse(text))
     } catch (err) {
@@ -227,5 +238,5 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
           for (const e of edges(s)) await send(method, url(inPath, query), setAt(body, field, e), `body /${field.join('/')}=${JSON.stringify(e).slice(0, 40)}`)
     }
   }
-  return { requests, failures }
+  return { requests, statuses, failures }
 }
