@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { startNodeProcess } from '@attune/kit/testing'
 import t from 'tap'
 import { generateSpecs } from '../../../scripts/openapi-specs.ts'
-import { type OpenApiDocument, probeService } from './support/bad-input-probe.ts'
+import { type Json, type OpenApiDocument, probeService } from './support/bad-input-probe.ts'
 
 const home = mkdtempSync(join(tmpdir(), 'attune-probe-'))
 const server = await startNodeProcess(
@@ -27,9 +27,14 @@ t.match(adminKey, /^atn_sk_/, 'the admin key is printed')
 
 // Profiling first: the segments and users it answers with are what the other services refer to.
 const ids = new Map<string, string>()
+// The documented campaign goes to a segment; the demo's have no members yet, and without a
+// campaign the routes under it would only ever answer 404.
+const overrides: Record<string, Record<string, Record<string, Json>>> = {
+  scheduling: { 'POST /v1/campaigns': { audience: { userIds: ['user-0001', 'user-0002'] } } },
+}
 for (const [name, json] of specs) {
   t.test(`${name}: no route answers bad input with a 5xx`, async (t) => {
-    const { requests, statuses, failures } = await probeService(JSON.parse(json) as OpenApiDocument, `${baseUrl}/${name}`, adminKey, ids)
+    const { requests, statuses, failures } = await probeService(JSON.parse(json) as OpenApiDocument, `${baseUrl}/${name}`, adminKey, ids, overrides[name])
     const count = (s: number) => statuses.get(s) ?? 0
     t.ok(requests > 100, `${requests} requests: ${JSON.stringify(Object.fromEntries(statuses))}`)
     t.equal(count(401) + count(403), 0, 'the admin key may call every route, so each answer is about the input')

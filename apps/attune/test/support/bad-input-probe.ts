@@ -50,7 +50,7 @@ export interface ProbeResult {
   failures: string[]
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type Path = (string | number)[]
 
 const DAY_MS = 86_400_000
@@ -60,7 +60,14 @@ const EXAMPLES_WRITTEN = Date.parse('2026-11-20T00:00:00Z')
 const shift = Math.max(0, Date.now() + 2 * DAY_MS - EXAMPLES_WRITTEN)
 
 /** Probes one service's routes under `base` (e.g. http://host/ads); `ids` carries ids captured across services. */
-export async function probeService(doc: OpenApiDocument, base: string, key: string, ids: Map<string, string>): Promise<ProbeResult> {
+export async function probeService(
+  doc: OpenApiDocument,
+  base: string,
+  key: string,
+  ids: Map<string, string>,
+  /** Fields set on an operation's documented body (`POST /v1/campaigns`), where its example cannot succeed here. */
+  overrides: Record<string, Record<string, Json>> = {},
+): Promise<ProbeResult> {
   const failures: string[] = []
   const statuses = new Map<number, number>()
   let requests = 0
@@ -189,7 +196,24 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
       return '%ED%A0%80' // a lone surrogate, as its UTF-8 bytes would be
     }
   }
-  const send = async (method: string, url: string, body: Json | undefined, what: string) => {
+  // Routes whose parameter is a plain `{id}` or `{name}` take what their collection answers with.
+  const members = new Map<string, string>()
+  const remember = (collection: string, x: unknown) => {
+    const first = (o: unknown): Record<string, unknown> | undefined => {
+      if (!o || typeof o !== 'object') return undefined
+      if (Array.isArray(o)) return first(o[0])
+      const r = o as Record<string, unknown>
+      if (typeof r.id === 'string' || typeof r.name === 'string') return r
+      for (const v of Object.values(r)) if (Array.isArray(v)) return first(v[0])
+      return undefined
+    }
+    const r = first(x)
+    for (const k of ['id', 'name'] as const) {
+      const v = r?.[k]
+      if (typeof v === 'string' && !members.has(`${collection}#${k}`)) members.set(`${collection}#${k}`, v)
+    }
+  }
+  const send = async (method: string, url: string, body: Json | undefined, what: string, collection?: string) => {
     requests++
     try {
       const r = await fetch(url, {
@@ -201,7 +225,11 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
       const text = await r.text()
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
       if (r.status >= 500) failures.push(`${r.status} ${method} ${url.slice(base.length)} ${what}: ${text.slice(0, 200)}`)
-      else if (r.status < 300 && text.startsWith('{')) harvest(JSON.parse(text))
+      else if (r.status < 300 && text.startsWith('{')) {
+        const json: unknown = JSON.parse(text)
+        harvest(json)
+        if (collection !== undefined) remember(collection, json)
+      }
     } catch (err) {
       failures.push(`${method} ${url.slice(base.length)} ${what}: ${String(err)}`)
     }
@@ -213,7 +241,12 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
       const method = m.toUpperCase()
       const params = (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query')
       const inPath: Record<string, Json> = {}
-      for (const p of params) if (p.in === 'path') inPath[p.name] = ids.get(p.name) ?? valid(p.schema, p.name)
+      const collection = path.includes('{') ? undefined : path
+      for (const p of params)
+        if (p.in === 'path') {
+          const member = members.get(`${path.slice(0, path.indexOf(`/{${p.name}}`))}#${p.name}`)
+          inPath[p.name] = ids.get(p.name) ?? member ?? valid(p.schema, p.name)
+        }
       const query: Record<string, Json> = {}
       for (const p of params) if (p.in === 'query' && p.required) query[p.name] = valid(p.schema, p.name)
       const url = (pv: Record<string, Json>, q: Record<string, Json>) => {
@@ -223,9 +256,11 @@ export async function probeService(doc: OpenApiDocument, base: string, key: stri
         return `${base}${path.replace(/\{(\w+)\}/g, (_, n: string) => encode(pv[n] ?? 'x'))}${qs ? `?${qs}` : ''}`
       }
       const bodySchema = op.requestBody?.content['application/json']?.schema
-      const body = bodySchema ? valid(bodySchema) : undefined
+      const documented = bodySchema ? valid(bodySchema) : undefined
+      const override = overrides[`${method} ${path}`]
+      const body = override && documented && typeof documented === 'object' && !Array.isArray(documented) ? { ...documented, ...override } : documented
       // Deleting first would leave the mutations nothing to find.
-      if (method !== 'DELETE') await send(method, url(inPath, query), body, 'as documented')
+      if (method !== 'DELETE') await send(method, url(inPath, query), body, 'as documented', collection)
       for (const p of params)
         for (const e of edges(p.schema)) {
           if (e !== null && typeof e === 'object') continue
