@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto'
 import { v7 as uuidv7 } from 'uuid'
+import { LAST_STORABLE_MS } from './storable.ts'
 
 /** A seeded generator in [0, 1) (mulberry32): the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -32,9 +33,6 @@ export function timeOrderedId(): string {
   return uuidv7({ random: pooledRandomBytes16() })
 }
 
-/** The last instant a Date can be sent to Postgres as (after it, `+010000-…`, which PGlite refuses). */
-const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
-
 /**
  * The milliseconds since the epoch a UUIDv7 carries (its first 48 bits), or undefined when `id` is
  * not one, or carries a time past 9999 (48 bits reach the year 10889: a query by that time failed as a 500).
@@ -42,5 +40,5 @@ const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 export function timeOfOrderedId(id: string): number | undefined {
   if (id.length !== 36 || id[14] !== '7' || id[8] !== '-') return undefined
   const ms = Number.parseInt(`${id.slice(0, 8)}${id.slice(9, 13)}`, 16)
-  return Number.isSafeInteger(ms) && ms <= LAST_INSTANT ? ms : undefined
+  return Number.isSafeInteger(ms) && ms <= LAST_STORABLE_MS ? ms : undefined
 }

@@ -2,21 +2,14 @@ import { Ajv, type Options } from 'ajv'
 import addFormats from 'ajv-formats'
 import { fullFormats } from 'ajv-formats/dist/formats.js'
 import type { FastifyServerOptions } from 'fastify'
+import { FIRST_STORABLE_MS, LAST_STORABLE_MS, UUID_PATTERN } from '../storable.ts'
 import { buildSimplifiedSerializer } from './serializer.ts'
 
 type SchemaController = NonNullable<FastifyServerOptions['schemaController']>
 
-/**
- * A UUID in the hyphenated form Postgres reads. ajv-formats' `uuid` also takes a `urn:uuid:`
- * prefix, which Postgres's uuid type refuses: such an id passed validation and failed as a 500.
- */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 type StringFormat = { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined }
 const isoDateTime = fullFormats['date-time'] as StringFormat
 const isoDate = fullFormats.date as StringFormat
-const FIRST = Date.parse('0001-01-01T00:00:00Z')
-const LAST = Date.parse('9999-12-31T23:59:59.999Z')
 
 /**
  * RFC 3339 date-times and dates that the services can read back as a JavaScript Date and store
@@ -30,7 +23,7 @@ const dateTime: StringFormat = {
     // With a space between date and time, V8 parses with its legacy parser (years 00-49 as 20xx).
     if (!isoDateTime.validate(s) || (s[10] !== 'T' && s[10] !== 't')) return false
     const t = Date.parse(s)
-    return t >= FIRST && t <= LAST
+    return t >= FIRST_STORABLE_MS && t <= LAST_STORABLE_MS
   },
   compare: isoDateTime.compare,
 }
@@ -39,7 +32,9 @@ const date: StringFormat = { validate: (s) => isoDate.validate(s) && !s.startsWi
 function makeAjv(options: Options, external: Record<string, unknown>): Ajv {
   const ajv = new Ajv({ discriminator: true, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, ...options })
   addFormats.default(ajv)
-  ajv.addFormat('uuid', UUID)
+  // ajv-formats' `uuid` also takes a `urn:uuid:` prefix, which Postgres refuses: such an id passed
+  // validation and failed as a 500.
+  ajv.addFormat('uuid', UUID_PATTERN)
   ajv.addFormat('date-time', { type: 'string', ...dateTime })
   ajv.addFormat('date', { type: 'string', ...date })
   for (const schema of Object.values(external)) ajv.addSchema(schema as object)

@@ -1,4 +1,4 @@
-import { AppError, errors, problemRef, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, errors, LAST_STORABLE_MS, problemRef, problemResponses, ref, type ServiceApp, type ServiceContext, UUID_PATTERN } from '@attune/kit'
 import type { GenerationConfig } from '../config.ts'
 import type { GenerationDb } from '../db.ts'
 import { findBanned } from '../domain/banned-words.ts'
@@ -8,9 +8,6 @@ import { getGeneration } from '../store/generations-store.ts'
 import { auditOf, decideReview, listReviews, reviewById } from '../store/reviews-store.ts'
 import { getVoice } from '../store/voices-store.ts'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
-
 function encodeCursor(r: { createdAt: Date; reviewId: string }): string {
   return Buffer.from(`${r.createdAt.toISOString()}|${r.reviewId}`).toString('base64url')
 }
@@ -19,7 +16,7 @@ function decodeCursor(c: string): { createdAt: Date; reviewId: string } {
   const createdAt = new Date(at ?? '')
   // Only what encodeCursor makes: a time Postgres can read and a review id (a uuid column); anything
   // else reached the query and failed there as a 500.
-  if (!reviewId || !UUID.test(reviewId) || !(createdAt.getTime() >= 0 && createdAt.getTime() <= LAST_INSTANT))
+  if (!reviewId || !UUID_PATTERN.test(reviewId) || !(createdAt.getTime() >= 0 && createdAt.getTime() <= LAST_STORABLE_MS))
     throw new AppError('invalid_cursor', 'cursor is not one this API returned', {
       errors: [{ field: '/cursor', in: 'querystring', message: 'is not a cursor this API returned' }],
     })

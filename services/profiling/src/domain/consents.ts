@@ -9,6 +9,7 @@ import {
   type PurposeConsent,
   type UserConsents,
 } from '@attune/contracts'
+import { LAST_STORABLE_MS } from '@attune/kit'
 
 /** One recorded choice. */
 export interface ConsentEntry {
@@ -103,7 +104,6 @@ export interface HistoryPosition {
   id: string
 }
 
-const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 const MAX_BIGINT = 2n ** 63n - 1n
 
 /** Opaque keyset cursor: base64url of `<at ms>.<id>`. */
@@ -116,6 +116,6 @@ export function decodeHistoryCursor(cursor: string): HistoryPosition | undefined
   if (!m?.[1] || !m[2]) return undefined
   // What encodeHistoryCursor makes: a time Postgres can read and a bigint id (a larger one failed in the query as a 500).
   const at = Number(m[1])
-  if (at > LAST_INSTANT || BigInt(m[2]) > MAX_BIGINT) return undefined
+  if (at > LAST_STORABLE_MS || BigInt(m[2]) > MAX_BIGINT) return undefined
   return { at: new Date(at), id: m[2] }
 }

@@ -1,11 +1,9 @@
-import { errors, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { errors, LAST_STORABLE_MS, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { SchedulingConfig } from '../config.ts'
 import type { SchedulingDb } from '../db.ts'
 import { addDays, isoDate, isTimeZone, localTime, zonedTimeToInstant } from '../domain/time-zones.ts'
 import { Calendar, CalendarQuery } from '../schemas/calendar.ts'
 import { calendarRows } from '../store/campaigns-store.ts'
-
-const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 
 export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb, SchedulingConfig>) {
   app.get(
@@ -35,7 +33,7 @@ export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb
       if (!(day.year >= 1970 && addDays(first, length - 1).year <= 9999))
         throw errors.invalid('/date', 'must be in 1970 or later, and its period must end by 9999-12-31', 'querystring')
       // The instant after 9999-12-31 is in the year 10000, which a Date cannot be sent as.
-      const rows = await calendarRows(ctx.db, ctx.schema, from, to.getTime() > LAST_INSTANT ? new Date(LAST_INSTANT) : to, timeZone)
+      const rows = await calendarRows(ctx.db, ctx.schema, from, to.getTime() > LAST_STORABLE_MS ? new Date(LAST_STORABLE_MS) : to, timeZone)
       const days = Array.from({ length }, (_, i) => isoDate(addDays(first, i)))
       return {
         view,
