@@ -9,25 +9,33 @@
 export const MAX_PARAMETER_CHARS = 60_000
 
 /**
- * `parts` joined with `separator`, in order, into as few strings as keep each within `maxChars`
- * (a part longer than that is a string of its own).
+ * `parts` cut, in order, into as few runs as keep each within `maxChars` once joined with
+ * `separator` (a part longer than that is a run of its own): each run as its [from, to) indices.
  */
-export function joinBounded(parts: readonly string[], separator: string, maxChars = MAX_PARAMETER_CHARS): string[] {
-  const out: string[] = []
+export function boundedRuns(parts: readonly string[], separator: string, maxChars = MAX_PARAMETER_CHARS): [number, number][] {
+  const out: [number, number][] = []
   let from = 0
   let chars = 0
   for (let i = 0; i < parts.length; i++) {
     const n = (parts[i] as string).length
     if (i > from && chars + separator.length + n > maxChars) {
-      out.push(parts.slice(from, i).join(separator))
+      out.push([from, i])
       from = i
       chars = n
     } else {
       chars += (i > from ? separator.length : 0) + n
     }
   }
-  if (parts.length > from) out.push(parts.slice(from).join(separator))
+  if (parts.length > from) out.push([from, parts.length])
   return out
+}
+
+/**
+ * `parts` joined with `separator`, in order, into as few strings as keep each within `maxChars`
+ * (a part longer than that is a string of its own).
+ */
+export function joinBounded(parts: readonly string[], separator: string, maxChars = MAX_PARAMETER_CHARS): string[] {
+  return boundedRuns(parts, separator, maxChars).map(([from, to]) => parts.slice(from, to).join(separator))
 }
 
 /** JSON arrays of `items` (each already JSON text), in order, each within MAX_PARAMETER_CHARS. */

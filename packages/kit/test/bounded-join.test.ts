@@ -1,6 +1,6 @@
 // joinBounded: parts joined in order into strings of at most maxChars.
 import t from 'tap'
-import { boundedJsonArrays, joinBounded, MAX_PARAMETER_CHARS } from '../src/bounded-join.ts'
+import { boundedJsonArrays, boundedRuns, joinBounded, MAX_PARAMETER_CHARS } from '../src/bounded-join.ts'
 
 t.test('joins in order, each string within the bound', async (t) => {
   t.same(joinBounded([], ','), [])
@@ -30,4 +30,19 @@ t.test('JSON arrays of items, brackets included, each within MAX_PARAMETER_CHARS
     arrays.flatMap((a) => JSON.parse(a) as unknown[]),
     items.map((i) => JSON.parse(i) as unknown),
   )
+})
+
+t.test('boundedRuns gives the same cuts as [from, to) indices', async (t) => {
+  const parts = ['aaaa', 'bb', 'c', 'dddddddddd', 'e']
+  t.same(boundedRuns(parts, ',', 8), [
+    [0, 2],
+    [2, 3],
+    [3, 4],
+    [4, 5],
+  ])
+  t.same(
+    boundedRuns(parts, ',', 8).map(([a, b]) => parts.slice(a, b).join(',')),
+    joinBounded(parts, ',', 8),
+  )
+  t.same(boundedRuns([], ',', 8), [])
 })

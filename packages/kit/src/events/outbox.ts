@@ -1,7 +1,7 @@
 import type { AnyEvent } from '@attune/contracts'
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
-import { MAX_PARAMETER_CHARS } from '../bounded-join.ts'
+import { boundedRuns, MAX_PARAMETER_CHARS } from '../bounded-join.ts'
 import type { KitTables, OutboxTable } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
 import type { BusMessage, EventBus } from './bus.ts'
@@ -33,42 +33,30 @@ type EventMessage = OutboxMessage & { event: AnyEvent }
 
 /**
  * Writes events into the outbox inside the caller's transaction (state and events commit
- * together). Events go in rows of up to `PAYLOAD_MAX_CHARS`, their values one per line of the
- * payload: `JSON.stringify` never writes a raw line break. Dead letters
- * (`raw`, which may hold line breaks) and lone events keep a row each.
+ * together). Events go in rows of up to `PAYLOAD_MAX_CHARS` (the kit's boundedRuns), their values
+ * one per line of the payload: `JSON.stringify` never writes a raw line break. Dead letters (`raw`,
+ * which may hold line breaks) and lone events keep a row each.
  */
 export async function enqueueEvents<DB extends KitTables>(trx: Kysely<DB>, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return
   const db = trx as unknown as Kysely<KitTables>
   const rows: Insertable<OutboxTable>[] = []
+  const events: EventMessage[] = []
   const single = (m: OutboxMessage, payload: string) => ({ topic: m.topic, key: m.key, payload, headers: JSON.stringify(m.headers ?? {}), batch: null })
-  let chunk: EventMessage[] = []
-  let values: string[] = []
-  let chars = 0
-  const endRow = () => {
-    const first = chunk[0]
-    if (!first) return
-    if (chunk.length === 1) rows.push(single(first, values[0] as string))
-    else {
-      const batch: BatchEntry[] = chunk.map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))
-      rows.push({ topic: first.topic, key: first.key, payload: values.join('\n'), headers: '{}', batch: JSON.stringify(batch) })
-    }
-    chunk = []
-    values = []
-    chars = 0
-  }
   for (const m of messages) {
-    if ('raw' in m) {
-      rows.push(single(m, m.raw))
+    if ('raw' in m) rows.push(single(m, m.raw))
+    else events.push(m)
+  }
+  const values = events.map((m) => JSON.stringify(m.event))
+  for (const [from, to] of boundedRuns(values, '\n', PAYLOAD_MAX_CHARS)) {
+    const first = events[from] as EventMessage
+    if (to - from === 1) {
+      rows.push(single(first, values[from] as string))
       continue
     }
-    const value = JSON.stringify(m.event)
-    if (chunk.length > 0 && chars + 1 + value.length > PAYLOAD_MAX_CHARS) endRow()
-    chunk.push(m)
-    values.push(value)
-    chars += (chunk.length > 1 ? 1 : 0) + value.length
+    const batch: BatchEntry[] = events.slice(from, to).map((m) => (m.headers ? { t: m.topic, k: m.key, h: m.headers } : { t: m.topic, k: m.key }))
+    rows.push({ topic: first.topic, key: first.key, payload: values.slice(from, to).join('\n'), headers: '{}', batch: JSON.stringify(batch) })
   }
-  endRow()
   // Chunked so one huge batch of dead letters stays under the 65,535 bind-parameter limit.
   for (let i = 0; i < rows.length; i += 5000)
     await db
