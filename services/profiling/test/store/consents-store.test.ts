@@ -1,21 +1,11 @@
-import { MemoryBus, openDatabase } from '@attune/kit'
-import { createTestDatabase, startTestService } from '@attune/kit/testing'
-import { profiling } from '@attune/profiling'
 import t from 'tap'
 import { hasConsent } from '../../src/domain/consents.ts'
 import { DEFAULT_PREFERENCES } from '../../src/domain/preferences.ts'
 import { currentConsents, insertConsents } from '../../src/store/consents-store.ts'
 import { eraseUserPreferencesAndConsents, exportUserPreferencesAndConsents, savePreferences } from '../../src/store/preferences-store.ts'
+import { storeContext } from '../support/store-context.ts'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
-const service = await startTestService(profiling, { database, bus: new MemoryBus(), start: false })
-const { db } = service.context
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
+const { db } = await storeContext(t)
 
 const now = new Date('2026-11-25T12:00:00Z')
 const h = (hours: number) => new Date(now.getTime() + hours * 3_600_000)

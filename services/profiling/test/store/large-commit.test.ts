@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { MAX_PARAMETER_CHARS, MemoryBus, openDatabase } from '@attune/kit'
-import { createTestDatabase, startTestService } from '@attune/kit/testing'
-import { profiling } from '@attune/profiling'
+import { MAX_PARAMETER_CHARS } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import pino from 'pino'
 import t from 'tap'
@@ -10,6 +8,7 @@ import { collectEvents } from '../../src/domain/collect-events.ts'
 import { applyInteractionTraits } from '../../src/store/apply-interaction-traits.ts'
 import { insertNewEvents } from '../../src/store/events-store.ts'
 import { profileReader } from '../../src/store/profile-reader.ts'
+import { storeContext } from '../support/store-context.ts'
 
 /** Each statement's kind and its string values, as Kysely is given them. */
 function recording() {
@@ -38,15 +37,7 @@ function recording() {
 
 // A group commit of many requests: the events and the trait deltas go to Postgres as several JSON
 // parameters of at most MAX_PARAMETER_CHARS each, in one transaction.
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
-const service = await startTestService(profiling, { database, bus: new MemoryBus(), start: false })
-const { db, schema } = service.context
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
+const { db, schema } = await storeContext(t)
 
 const now = new Date('2026-11-25T12:00:00Z')
 const received = (n: number, users: number) => {

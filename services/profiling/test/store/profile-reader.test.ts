@@ -1,20 +1,10 @@
-import { MemoryBus, openDatabase } from '@attune/kit'
-import { createTestDatabase, startTestService } from '@attune/kit/testing'
-import { profiling } from '@attune/profiling'
 import t from 'tap'
 import { mergeIdentity } from '../../src/store/identity-store.ts'
 import { profileReader } from '../../src/store/profile-reader.ts'
 import { patchAttributes } from '../../src/store/profiles-store.ts'
+import { storeContext } from '../support/store-context.ts'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
-const service = await startTestService(profiling, { database, bus: new MemoryBus(), start: false })
-const { db, schema } = service.context
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
+const { db, schema } = await storeContext(t)
 
 const now = new Date('2026-11-25T12:00:00Z')
 
