@@ -1,7 +1,10 @@
 // A schema-driven probe of every documented route: a plausible request built from the OpenAPI
 // document (its examples, ids captured from earlier answers), then the same request with one
 // parameter or body field at a time replaced by an edge value of its type. Whatever the answer,
-// it must not be a 5xx: bad input is a 4xx problem naming the field.
+// it must not be a 5xx: bad input is a 4xx problem naming the field. Ids come from this service's
+// answers before another's, links (signed tracking URLs) keep their query, and deletes and
+// cancellations go last; `unreached` lists the operations that never once succeeded, whose edge
+// values then only met a lookup of something that is not there.
 
 export interface JsonSchema {
   $ref?: string
@@ -48,12 +51,15 @@ export interface ProbeResult {
   statuses: Map<number, number>
   /** One line per 5xx answer or failed request: status, method, path and what was changed. */
   failures: string[]
+  /** The operations (`GET /v1/x/{id}`) no request of which was answered with a 2xx or 3xx. */
+  unreached: string[]
 }
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type Path = (string | number)[]
 
 const DAY_MS = 86_400_000
+const AS_DOCUMENTED = 'as documented'
 const MAX_DEPTH = 3
 // The examples were written around this day.
 const EXAMPLES_WRITTEN = Date.parse('2026-11-20T00:00:00Z')
@@ -71,6 +77,20 @@ export async function probeService(
   const failures: string[] = []
   const statuses = new Map<number, number>()
   let requests = 0
+  const reached = new Set<string>()
+  const operations: string[] = []
+  const destructive: (() => Promise<void>)[] = []
+  // An id this service answered with comes before one of the same name from another service
+  // (scheduling's campaignId is no ads campaign).
+  const own = new Map<string, string>()
+  // The query of links the service answered with, by path (signed tracking links).
+  const links = new Map<string, Record<string, string>>()
+  // `parentTurnId` takes a `turnId`.
+  const idNamed = (name: string): string | undefined => {
+    const found = own.get(name) ?? ids.get(name)
+    const kind = /^[a-z]+([A-Z]\w*Id)$/.exec(name)?.[1]
+    return found ?? (kind ? idNamed(kind.charAt(0).toLowerCase() + kind.slice(1)) : undefined)
+  }
   const deref = (s: JsonSchema | undefined): JsonSchema | undefined => {
     let out = s
     while (out?.$ref) out = doc.components.schemas[out.$ref.split('/').pop() ?? '']
@@ -79,7 +99,8 @@ export async function probeService(
   // Example times are of the day they were written: all move by one offset (so their order holds)
   // to the days ahead, but an event's own `time`, which may not be in the future.
   const fresh = (x: Json, name = ''): Json => {
-    if (ids.has(name)) return ids.get(name) as string
+    const id = idNamed(name)
+    if (id !== undefined) return id
     if (typeof x === 'string' && name !== 'time' && /^\d{4}-\d\d-\d\dT/.test(x)) return new Date(Date.parse(x) + shift).toISOString()
     if (Array.isArray(x)) return x.map((v) => fresh(v))
     if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fresh(v, k)]))
@@ -92,7 +113,10 @@ export async function probeService(
       return
     }
     for (const [k, v] of Object.entries(x)) {
+      const link = typeof v === 'string' && v.startsWith(base) ? /^([^?#]*)\?([^#]*)/.exec(v.slice(base.length)) : null
+      if (link && !links.has(link[1] as string)) links.set(link[1] as string, Object.fromEntries(new URLSearchParams(link[2])))
       if (/Id$/.test(k) && typeof v === 'string') {
+        if (!own.has(k)) own.set(k, v)
         if (!ids.has(k)) ids.set(k, v)
       } else harvest(v, depth + 1)
     }
@@ -100,7 +124,8 @@ export async function probeService(
   const valid = (schema: JsonSchema | undefined, name = '', depth = 0): Json => {
     const s = deref(schema)
     if (!s || depth > 6) return null
-    if (/Id$/.test(name) && ids.has(name)) return ids.get(name) as string
+    const id = /Id$/.test(name) ? idNamed(name) : undefined
+    if (id !== undefined) return id
     if (s.examples?.length) return fresh(s.examples[0] as Json, name)
     if (s.default !== undefined) return s.default as Json
     if (s.const !== undefined) return s.const as Json
@@ -117,7 +142,7 @@ export async function probeService(
       case 'object': {
         const o: Record<string, Json> = {}
         for (const [k, v] of Object.entries(s.properties ?? {}))
-          if (s.required?.includes(k) || deref(v)?.examples?.length || ids.has(k)) o[k] = valid(v, k, depth + 1)
+          if (s.required?.includes(k) || deref(v)?.examples?.length || idNamed(k) !== undefined) o[k] = valid(v, k, depth + 1)
         return o
       }
       case 'array':
@@ -196,9 +221,11 @@ export async function probeService(
       return '%ED%A0%80' // a lone surrogate, as its UTF-8 bytes would be
     }
   }
-  // Routes whose parameter is a plain `{id}` or `{name}` take what their collection answers with.
+  // Routes whose parameter is a plain `{id}` or `{name}` take what an answer under the same
+  // resource (`/v1/privacy` for `/v1/privacy/requests/{id}`) came with.
   const members = new Map<string, string>()
-  const remember = (collection: string, x: unknown) => {
+  const resourceOf = (path: string) => path.split('/').slice(0, 3).join('/')
+  const remember = (resource: string, x: unknown) => {
     const first = (o: unknown): Record<string, unknown> | undefined => {
       if (!o || typeof o !== 'object') return undefined
       if (Array.isArray(o)) return first(o[0])
@@ -210,25 +237,29 @@ export async function probeService(
     const r = first(x)
     for (const k of ['id', 'name'] as const) {
       const v = r?.[k]
-      if (typeof v === 'string' && !members.has(`${collection}#${k}`)) members.set(`${collection}#${k}`, v)
+      if (typeof v === 'string' && !members.has(`${resource}#${k}`)) members.set(`${resource}#${k}`, v)
     }
   }
-  const send = async (method: string, url: string, body: Json | undefined, what: string, collection?: string) => {
+  const send = async (operation: string, url: string, body: Json | undefined, what: string) => {
+    const [method = '', path = ''] = operation.split(' ')
     requests++
     try {
       const r = await fetch(url, {
         method,
         signal: AbortSignal.timeout(15_000),
+        // A click answers with a redirect to the advertiser, which is not this server.
+        redirect: 'manual',
         headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
       const text = await r.text()
       statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1)
+      if (r.status < 400) reached.add(operation)
       if (r.status >= 500) failures.push(`${r.status} ${method} ${url.slice(base.length)} ${what}: ${text.slice(0, 200)}`)
       else if (r.status < 300 && text.startsWith('{')) {
         const json: unknown = JSON.parse(text)
         harvest(json)
-        if (collection !== undefined) remember(collection, json)
+        if (what === AS_DOCUMENTED) remember(resourceOf(path), json)
       }
     } catch (err) {
       failures.push(`${method} ${url.slice(base.length)} ${what}: ${String(err)}`)
@@ -239,16 +270,17 @@ export async function probeService(
     if (path.startsWith('/health') || path === '/metrics' || path.startsWith('/docs')) continue
     for (const [m, op] of Object.entries(methods)) {
       const method = m.toUpperCase()
+      const operation = `${method} ${path}`
+      operations.push(operation)
       const params = (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query')
       const inPath: Record<string, Json> = {}
-      const collection = path.includes('{') ? undefined : path
       for (const p of params)
         if (p.in === 'path') {
-          const member = members.get(`${path.slice(0, path.indexOf(`/{${p.name}}`))}#${p.name}`)
-          inPath[p.name] = ids.get(p.name) ?? member ?? valid(p.schema, p.name)
+          const member = members.get(`${resourceOf(path)}#${p.name}`)
+          inPath[p.name] = idNamed(p.name) ?? member ?? valid(p.schema, p.name)
         }
       const query: Record<string, Json> = {}
-      for (const p of params) if (p.in === 'query' && p.required) query[p.name] = valid(p.schema, p.name)
+      for (const p of params) if (p.in === 'query' && p.required) query[p.name] = links.get(path)?.[p.name] ?? valid(p.schema, p.name)
       const url = (pv: Record<string, Json>, q: Record<string, Json>) => {
         const qs = Object.entries(q)
           .map(([k, v]) => `${encodeURIComponent(k)}=${encode(v)}`)
@@ -259,19 +291,28 @@ export async function probeService(
       const documented = bodySchema ? valid(bodySchema) : undefined
       const override = overrides[`${method} ${path}`]
       const body = override && documented && typeof documented === 'object' && !Array.isArray(documented) ? { ...documented, ...override } : documented
-      // Deleting first would leave the mutations nothing to find.
-      if (method !== 'DELETE') await send(method, url(inPath, query), body, 'as documented', collection)
-      for (const p of params)
-        for (const e of edges(p.schema)) {
-          if (e !== null && typeof e === 'object') continue
-          const what = `${p.in} ${p.name}=${JSON.stringify(e).slice(0, 40)}`
-          if (p.in === 'path') await send(method, url({ ...inPath, [p.name]: e }, query), body, what)
-          else await send(method, url(inPath, { ...query, [p.name]: e }), body, what)
-        }
-      if (bodySchema && body !== undefined && method !== 'DELETE')
-        for (const [field, s] of fieldsOf(bodySchema))
-          for (const e of edges(s)) await send(method, url(inPath, query), setAt(body, field, e), `body /${field.join('/')}=${JSON.stringify(e).slice(0, 40)}`)
+      const probe = async (destructive: boolean) => {
+        if (!destructive) await send(operation, url(inPath, query), body, AS_DOCUMENTED)
+        for (const p of params)
+          for (const e of edges(p.schema)) {
+            if (e !== null && typeof e === 'object') continue
+            const what = `${p.in} ${p.name}=${JSON.stringify(e).slice(0, 40)}`
+            if (p.in === 'path') await send(operation, url({ ...inPath, [p.name]: e }, query), body, what)
+            else await send(operation, url(inPath, { ...query, [p.name]: e }), body, what)
+          }
+        if (bodySchema && body !== undefined && method !== 'DELETE')
+          for (const [field, s] of fieldsOf(bodySchema))
+            for (const e of edges(s))
+              await send(operation, url(inPath, query), setAt(body, field, e), `body /${field.join('/')}=${JSON.stringify(e).slice(0, 40)}`)
+        if (destructive) await send(operation, url(inPath, query), body, AS_DOCUMENTED)
+      }
+      // Deleting or cancelling first would leave the other operations nothing to find: those go
+      // last, each with its edge values before the request that may succeed.
+      if (method === 'DELETE' || path.endsWith('/cancel')) destructive.unshift(() => probe(true))
+      else await probe(false)
     }
   }
-  return { requests, statuses, failures }
+  // Latest path first: an ad before its campaign, a campaign before its advertiser.
+  for (const probe of destructive) await probe()
+  return { requests, statuses, failures, unreached: operations.filter((o) => !reached.has(o)) }
 }
