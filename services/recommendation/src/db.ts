@@ -1,4 +1,4 @@
-import type { KitTables } from '@attune/kit'
+import type { KitTables, UserSegmentsTable } from '@attune/kit'
 import type { ColumnType } from 'kysely'
 
 export interface ItemPopularityTable {
@@ -81,12 +81,6 @@ export interface UserPreferencesTable {
   languages: string[]
   nonPersonalized: boolean
   updatedAt: Date
-}
-
-export interface UserSegmentsTable {
-  userId: string
-  segmentId: string
-  since: Date
 }
 
 /**

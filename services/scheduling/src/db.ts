@@ -1,5 +1,5 @@
 import type { DeliveryChannel } from '@attune/contracts'
-import type { KitTables } from '@attune/kit'
+import type { KitTables, UserSegmentsTable } from '@attune/kit'
 import type { ColumnType } from 'kysely'
 
 /** A user's activity on one channel (or `all`): decayed engagement weights per hour of week, local time. */
@@ -43,12 +43,6 @@ export interface UserConsentsTable {
   /** State per purpose, e.g. `{ email: 'granted', push: 'revoked' }`. */
   states: ColumnType<Record<string, string>, string, string>
   asOf: Date
-}
-
-export interface UserSegmentsTable {
-  segmentId: string
-  userId: string
-  since: Date
 }
 
 export type CampaignStatus = 'scheduled' | 'cancelled'

@@ -1,21 +1,7 @@
-import type { SegmentMembershipChangedData } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { RecommendationDb } from '../db.ts'
 
 type Db = Kysely<RecommendationDb>
-
-/** Applies joins and leaves in the order given (the order they were published for each user). */
-export async function applySegmentChanges(db: Db, changes: { data: SegmentMembershipChangedData; at: Date }[]): Promise<void> {
-  for (const { data, at } of changes) {
-    if (data.change === 'joined')
-      await db
-        .insertInto('userSegments')
-        .values({ userId: data.userId, segmentId: data.segmentId, since: at })
-        .onConflict((oc) => oc.columns(['userId', 'segmentId']).doNothing())
-        .execute()
-    else await db.deleteFrom('userSegments').where('userId', '=', data.userId).where('segmentId', '=', data.segmentId).execute()
-  }
-}
 
 /** The segment ids the user is in. */
 export async function userSegments(db: Db, userId: string): Promise<string[]> {

@@ -1,23 +1,9 @@
-import type { SegmentMembershipChangedData } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { SchedulingDb } from '../db.ts'
 import { textArray } from './pg-arrays.ts'
 import { eachUserId, userIdList } from './user-id-lists.ts'
 
 type Db = Kysely<SchedulingDb>
-
-/** Applies joins and leaves in the order given (the order they were published for each user). */
-export async function applySegmentChanges(db: Db, changes: { data: SegmentMembershipChangedData; at: Date }[]): Promise<void> {
-  for (const { data, at } of changes) {
-    if (data.change === 'joined')
-      await db
-        .insertInto('userSegments')
-        .values({ userId: data.userId, segmentId: data.segmentId, since: at })
-        .onConflict((oc) => oc.columns(['segmentId', 'userId']).doNothing())
-        .execute()
-    else await db.deleteFrom('userSegments').where('userId', '=', data.userId).where('segmentId', '=', data.segmentId).execute()
-  }
-}
 
 /** The members of a segment as mirrored from profiling, in id order. */
 export async function segmentMembers(db: Db, segmentId: string): Promise<string[]> {

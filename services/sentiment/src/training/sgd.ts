@@ -1,3 +1,4 @@
+import { seededRandom } from '@attune/kit'
 import type { SparseVector } from '../analyzer/features.ts'
 import { createHead, type LinearHead, scoresOf, softmax } from '../analyzer/linear.ts'
 
@@ -14,18 +15,6 @@ export interface SgdOptions {
 
 export const defaultSgdOptions: SgdOptions = { epochs: 6, learningRate: 0.2, l2: 1e-6, seed: 42 }
 
-/** mulberry32: a small seeded generator, so training is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * Trains a softmax regression with Adagrad on soft targets (a multi-label example spreads its mass
  * over its labels): minimizes Σ w_y · cross-entropy(target, softmax(Wx + b)) + l2 · ‖W‖².
@@ -34,7 +23,7 @@ export function trainSoftmax(xs: readonly SparseVector[], targets: readonly Floa
   const head = createHead(classes, dim)
   const g2 = new Float32Array(head.weights.length)
   const g2b = new Float64Array(classes)
-  const rand = mulberry32(o.seed)
+  const rand = seededRandom(o.seed)
   const order = Array.from(xs.keys())
   const p = new Float64Array(classes)
   const grad = new Float64Array(classes)
