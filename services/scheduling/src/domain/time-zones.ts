@@ -77,14 +77,25 @@ function computeLocalTime(instant: Date, timeZone: string): LocalTime {
   const month = get('month')
   const day = get('day')
   // Day of week of the local date (proleptic Gregorian, from a UTC date of the same y/m/d).
-  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7
+  const weekday = (new Date(utcMs(year, month, day)).getUTCDay() + 6) % 7
   return { year, month, day, hour: get('hour'), minute: get('minute'), weekday }
+}
+
+/**
+ * `Date.UTC` of a calendar date and wall time (`month` 1–12; days past the month's end roll over)
+ * for every year: `Date.UTC` itself reads years 0–99 as 1900–1999.
+ */
+export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0): number {
+  const d = new Date(0)
+  d.setUTCFullYear(year, month - 1, day)
+  d.setUTCHours(hour, minute)
+  return d.getTime()
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes (Paris in winter: 60). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
   const l = localTime(instant, timeZone)
-  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute)
+  const asUtc = utcMs(l.year, l.month, l.day, l.hour, l.minute)
   return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000)
 }
 
@@ -99,7 +110,7 @@ export function hourOfWeek(l: Pick<LocalTime, 'weekday' | 'hour'>): number {
  * first of the two.
  */
 export function zonedTimeToInstant(l: Pick<LocalTime, 'year' | 'month' | 'day' | 'hour' | 'minute'>, timeZone: string): Date {
-  const naive = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute)
+  const naive = utcMs(l.year, l.month, l.day, l.hour, l.minute)
   // Try the offsets in force a day either side: one of them gives back the wall time asked for.
   const candidates = [...new Set([offsetMinutes(new Date(naive - 24 * HOUR_MS), timeZone), offsetMinutes(new Date(naive + 24 * HOUR_MS), timeZone)])]
   const matches = candidates
@@ -117,7 +128,7 @@ export function zonedTimeToInstant(l: Pick<LocalTime, 'year' | 'month' | 'day' |
 
 /** Adds `days` to a local calendar date (no time zone involved). */
 export function addDays(l: Pick<LocalTime, 'year' | 'month' | 'day'>, days: number): { year: number; month: number; day: number } {
-  const d = new Date(Date.UTC(l.year, l.month - 1, l.day + days))
+  const d = new Date(utcMs(l.year, l.month, l.day + days))
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
 }
 

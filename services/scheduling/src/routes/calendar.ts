@@ -1,7 +1,7 @@
 import { errors, LAST_STORABLE_MS, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { SchedulingConfig } from '../config.ts'
 import type { SchedulingDb } from '../db.ts'
-import { addDays, isoDate, isTimeZone, localTime, zonedTimeToInstant } from '../domain/time-zones.ts'
+import { addDays, isoDate, isTimeZone, localTime, utcMs, zonedTimeToInstant } from '../domain/time-zones.ts'
 import { Calendar, CalendarQuery } from '../schemas/calendar.ts'
 import { calendarRows } from '../store/campaigns-store.ts'
 
@@ -23,13 +23,14 @@ export function calendarRoutes(app: ServiceApp, ctx: ServiceContext<SchedulingDb
       if (!isTimeZone(timeZone)) throw errors.invalid('/timeZone', `${JSON.stringify(timeZone)} is not a known IANA time zone`, 'querystring')
       const [y, m, d] = date.split('-').map(Number)
       const day = { year: y ?? 1970, month: m ?? 1, day: d ?? 1 }
-      const weekday = localTime(new Date(Date.UTC(day.year, day.month - 1, day.day, 12)), 'UTC').weekday
+      const weekday = localTime(new Date(utcMs(day.year, day.month, day.day, 12)), 'UTC').weekday
       const first = view === 'week' ? addDays(day, -weekday) : day
       const length = view === 'week' ? 7 : 1
       const from = zonedTimeToInstant({ ...first, hour: 0, minute: 0 }, timeZone)
       const to = zonedTimeToInstant({ ...addDays(first, length), hour: 0, minute: 0 }, timeZone)
-      // Date.UTC reads years 0-99 as 1900-1999, and no period may end past 9999 (the week of
-      // 9999-12-31 ends in 10000): such dates were a wrong calendar and a 500.
+      // No period may end past 9999 (the week of 9999-12-31 ends in 10000): such dates were a 500.
+      // Nor start before 1970, which is before anything was scheduled (and near year 0 a period's
+      // first instant can fall in a year Postgres refuses).
       if (!(day.year >= 1970 && addDays(first, length - 1).year <= 9999))
         throw errors.invalid('/date', 'must be in 1970 or later, and its period must end by 9999-12-31', 'querystring')
       // The instant after 9999-12-31 is in the year 10000, which a Date cannot be sent as.

@@ -1,7 +1,7 @@
 // Time zone arithmetic on ICU data: local hours of week, DST gaps and overlaps, zone changes.
 import t from 'tap'
 import { shiftBins } from '../../src/domain/activity-increments.ts'
-import { hourOfWeek, isTimeZone, localHoursOfWeek, localTime, offsetMinutes, zonedTimeToInstant } from '../../src/domain/time-zones.ts'
+import { addDays, hourOfWeek, isTimeZone, localHoursOfWeek, localTime, offsetMinutes, utcMs, zonedTimeToInstant } from '../../src/domain/time-zones.ts'
 
 t.test('local time and hour of week', async (t) => {
   // Wednesday 2026-11-25 18:30 UTC is 19:30 in Paris (CET, +1), 13:30 in New York (EST, -5).
@@ -53,4 +53,16 @@ t.test('bins move with a time zone change', async (t) => {
     shifted.reduce((a, b) => a + b, 0),
     6,
   )
+})
+
+t.test('dates in the years 0001-0099 are those years, not 1901-1999', async (t) => {
+  t.equal(new Date(utcMs(50, 3, 1, 12, 30)).toISOString(), '0050-03-01T12:30:00.000Z')
+  t.equal(utcMs(2026, 12, 6, 17, 5), Date.UTC(2026, 11, 6, 17, 5), 'the same as Date.UTC otherwise')
+  t.same(addDays({ year: 4, month: 2, day: 28 }, 1), { year: 4, month: 2, day: 29 }, 'year 4 is a leap year (1904 would be too, 1900 not)')
+  t.same(addDays({ year: 99, month: 12, day: 31 }, 1), { year: 100, month: 1, day: 1 })
+  // 0050-01-01 was a Saturday (proleptic Gregorian, as Intl counts), 1950-01-01 a Sunday.
+  const l = localTime(new Date('0050-01-01T12:00:00Z'), 'UTC')
+  t.match(l, { year: 50, month: 1, day: 1, weekday: 5 })
+  t.equal(offsetMinutes(new Date('0050-01-01T12:00:00Z'), 'UTC'), 0)
+  t.equal(zonedTimeToInstant({ year: 50, month: 6, day: 1, hour: 9, minute: 0 }, 'UTC').toISOString(), '0050-06-01T09:00:00.000Z')
 })
