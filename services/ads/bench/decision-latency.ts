@@ -10,11 +10,10 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, schemaView } from '@attune/kit'
 import { cpuSeconds, cpuSecondsOfCommand, minorFaults, startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
-import type autocannon from 'autocannon'
+import autocannon from 'autocannon'
 import type { AdsDb } from '../src/db.ts'
 import { seededRng } from '../src/domain/random.ts'
 import { seedCatalog, seedUsers } from './seed.ts'
-import { load } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const slice = Number(process.env.BENCH_SLICE_SECONDS ?? 2)
@@ -71,8 +70,8 @@ try {
     await new Promise((res) => setTimeout(res, 200))
   }
   const request = { method: 'POST' as const, path: '/v1/decisions', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
-  await load({ url: `${url}/health/live`, connections, duration: 2 })
-  await load({ url, connections, duration: 3, requests: [request] })
+  await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
+  await autocannon({ url, connections, duration: 3, requests: [request] })
   // The two routes take turns in slices of a few seconds, so a change in what else the machine
   // (or its host) is doing lands on both instead of on one 10 s phase: that swung the ratio by a
   // third from run to run. Besides requests per second, the server's CPU time per request (steadier
@@ -99,7 +98,7 @@ try {
     const cpu0 = cpuSeconds(pid)
     const pg0 = cpuSecondsOfCommand('postgres')
     const faults0 = minorFaults(pid)
-    const r = await load({ connections, duration: slice, ...opts })
+    const r = await autocannon({ connections, duration: slice, ...opts })
     // The decision log writes up to 200 ms behind: counted with the slice that logged it.
     await new Promise((res) => setTimeout(res, 300))
     into.faults = add(into.faults, faults0, minorFaults(pid))

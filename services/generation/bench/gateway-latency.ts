@@ -123,10 +123,7 @@ try {
       body: JSON.stringify({ text: 'anything new on climate?' }),
     }),
   }
-  const run = (duration: number) =>
-    new Promise<autocannon.Result>((resolve, reject) =>
-      autocannon({ url: chatUrl, connections, duration, requests: [turn] }, (err, res) => (err ? reject(err) : resolve(res))),
-    )
+  const run = (duration: number) => autocannon({ url: chatUrl, connections, duration, requests: [turn] })
   await run(2)
   const chat = await run(seconds)
   if (chat.non2xx > 0 || chat.errors > 0) exitCode = 1

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { cpuSeconds, cpuSecondsOfCommand, minorFaults, TEST_PUBLIC_KEY, waitFor } from '@attune/kit/testing'
-import type autocannon from 'autocannon'
+import autocannon from 'autocannon'
 import pg from 'pg'
-import { load, startProfilingServer } from './support.ts'
+import { startProfilingServer } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
@@ -32,12 +32,12 @@ let exitCode = 0
 try {
   await client.connect()
 
-  await load({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await autocannon({ url: `${url}/health/live`, connections, duration: seconds })
 
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` }
   const request = { method: 'POST' as const, path: '/v1/events', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
-  const warm = await load({ url, connections, duration: 2, requests: [request] })
+  const warm = await autocannon({ url, connections, duration: 2, requests: [request] })
   // Besides the rates, per request of the measured phase: the server's CPU and minor page faults
   // (a string or buffer over 128 KB maps fresh pages, ~15 µs a fault on the VMs measured here),
   // and the CPU of every local Postgres process (they share the cores).
@@ -45,7 +45,7 @@ try {
   const cpu0 = cpuSeconds(pid)
   const faults0 = minorFaults(pid)
   const pg0 = cpuSecondsOfCommand('postgres')
-  const ingest = await load({ url, connections, duration: seconds, requests: [request] })
+  const ingest = await autocannon({ url, connections, duration: seconds, requests: [request] })
   const loadEnded = Date.now()
   const perRequest = (from: number | undefined, to: number | undefined, scale: number) =>
     from === undefined || to === undefined ? null : Math.round(((to - from) * scale) / Math.max(1, ingest.requests.total))

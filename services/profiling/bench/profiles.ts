@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { TEST_PUBLIC_KEY, TEST_SECRET_KEY, waitFor } from '@attune/kit/testing'
+import autocannon from 'autocannon'
 import pg from 'pg'
-import { load, startProfilingServer } from './support.ts'
+import { startProfilingServer } from './support.ts'
 
 const users = Number(process.env.BENCH_USERS ?? 100_000)
 const total = Number(process.env.BENCH_EVENTS ?? 1_000_000)
@@ -41,7 +42,7 @@ try {
   // Traits are applied in the collector's transaction, so an acknowledged batch is a batch whose
   // traits are current; the check after the load proves every event was counted.
   const started = Date.now()
-  const ingest = await load({
+  const ingest = await autocannon({
     url,
     connections,
     amount: Math.ceil(total / batch),
@@ -74,10 +75,10 @@ try {
   const profiles = Number((await client.query('select count(*)::int as n from profiling.profiles')).rows[0].n)
 
   const auth = { authorization: `Bearer ${TEST_SECRET_KEY}` }
-  await load({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
+  await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await autocannon({ url: `${url}/health/live`, connections, duration: seconds })
   let n = 0
-  const read = await load({
+  const read = await autocannon({
     url,
     connections,
     duration: seconds,

@@ -20,8 +20,6 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
 const coldUsers = Math.min(users, Number(process.env.BENCH_COLD_USERS ?? 2000))
 process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test'
 
-const load = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))))
-
 const server = await startServiceProcess(
   join(import.meta.dirname, '..', 'src', 'server.ts'),
   {
@@ -75,12 +73,12 @@ try {
     const cpuUs = before === undefined || after === undefined ? null : Math.round(((after - before) * 1e6) / Math.max(1, r.requests.total))
     return Object.assign(r, { cpuUs })
   }
-  await load({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await measured(() => load({ url: `${url}/health/live`, connections, duration: seconds }))
+  await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await measured(() => autocannon({ url: `${url}/health/live`, connections, duration: seconds }))
   // Users spread over the id space (7919 is prime to the user count), each once while cold.
   const userPath = (n: number) => `/v1/users/user-${((n % coldUsers) * 7919) % users}/recommendations?count=20`
   let c = 0
-  const cold = await load({
+  const cold = await autocannon({
     url,
     connections,
     amount: coldUsers,
@@ -89,9 +87,9 @@ try {
   // The same users, each request built once up front (autocannon cycles through them), so the load
   // generator spends no more per request than on the health route's fixed one.
   const warm = (suffix: string) => Array.from({ length: coldUsers }, (_, i) => ({ method: 'GET' as const, headers: auth, path: `${userPath(i)}${suffix}` }))
-  const recs = await measured(() => load({ url, connections, duration: seconds, requests: warm('') }))
-  const health2 = await measured(() => load({ url: `${url}/health/live`, connections, duration: seconds }))
-  const full = await measured(() => load({ url, connections, duration: seconds, requests: warm('&include=item') }))
+  const recs = await measured(() => autocannon({ url, connections, duration: seconds, requests: warm('') }))
+  const health2 = await measured(() => autocannon({ url: `${url}/health/live`, connections, duration: seconds }))
+  const full = await measured(() => autocannon({ url, connections, duration: seconds, requests: warm('&include=item') }))
   if (recs.non2xx > 0 || recs.errors > 0 || cold.non2xx > 0 || cold.errors > 0 || full.non2xx > 0 || full.errors > 0) exitCode = 1
   const result = {
     items,

@@ -6,10 +6,9 @@ import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { startServiceProcess, TEST_SECRET_KEY } from '@attune/kit/testing'
-import type autocannon from 'autocannon'
+import autocannon from 'autocannon'
 import { analyze } from '../src/analyzer/analyze.ts'
 import { dataDir, loadCommittedModel } from '../src/model-files.ts'
-import { load } from './support.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -42,10 +41,10 @@ try {
   }
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_SECRET_KEY}` }
   const request = { method: 'POST' as const, path: '/v1/sentiment', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
-  await load({ url: `${url}/health/live`, connections, duration: 2 })
-  const health = await load({ url: `${url}/health/live`, connections, duration: seconds })
-  await load({ url, connections, duration: 2, requests: [request] })
-  const scoring = await load({ url, connections, duration: seconds, requests: [request] })
+  await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
+  const health = await autocannon({ url: `${url}/health/live`, connections, duration: seconds })
+  await autocannon({ url, connections, duration: 2, requests: [request] })
+  const scoring = await autocannon({ url, connections, duration: seconds, requests: [request] })
   if (scoring.non2xx > 0 || scoring.errors > 0) exitCode = 1
   const textsPerSec = (scoring['2xx'] * batch) / seconds
   const result = {
