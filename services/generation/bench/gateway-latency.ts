@@ -2,9 +2,11 @@
 // 1. the gateway's added latency: the same completion asked of a local OpenAI-compatible server
 //    directly through the `openai` SDK and through POST /v1/generate on the real server (its own
 //    process, real Postgres: budget, moderation, PII redaction, prompt, usage and the stored
-//    output), one request at a time, in alternating order; p50/p99 of each and of the difference;
+//    output), and, as the floor under any gateway, through a bare node:http proxy with the same SDK
+//    (bare-proxy.ts); one request at a time, the three in rotating order; p50/p99 of each and of
+//    the differences;
 // 2. chatbot turns/s with the offline provider (recommendations from a local HTTP server).
-// BENCH_REQUESTS (default 2000 per side, after BENCH_WARMUP pairs, default 1000), BENCH_SECONDS (default 10),
+// BENCH_REQUESTS (default 2000 per side, after BENCH_WARMUP rounds, default 1000), BENCH_SECONDS (default 10),
 // BENCH_CONNECTIONS (default 8).
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +37,9 @@ const serve = (env: Record<string, string>) => startBenchServer(env)
 const provider = await startNodeProcess(join(import.meta.dirname, 'fake-provider.ts'), {}, /url=(\S+)/)
 const fake = { url: provider.match[1] as string }
 const recs = await startFakeRecommendation()
+// A bare proxy in front of the same provider: what the extra hop alone adds (see bare-proxy.ts).
+const bare = await startNodeProcess(join(import.meta.dirname, 'bare-proxy.ts'), { OPENAI_BASE_URL: fake.url }, /url=(\S+)/)
+const bareUrl = bare.match[1] as string
 const gateway = await serve({ OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.url, OPENAI_MAX_RETRIES: '0', GENERATION_CACHE_TTL_SECONDS: '0' })
 let offline: Awaited<ReturnType<typeof startBenchServer>> | undefined
 let exitCode = 0
@@ -52,6 +57,7 @@ try {
     { role: 'user' as const, content: 'Write a social-media post about: the weekend weather.' },
   ]
   const direct: number[] = []
+  const viaBare: number[] = []
   const viaGateway: number[] = []
   let failures = 0
   const viaSdk = async () => {
@@ -70,21 +76,24 @@ try {
     viaGateway.push(ms(process.hrtime.bigint() - t0))
     if (r.status !== 200) failures++
   }
-  // The order alternates: whichever goes second shares the machine with what the first left
-  // running (the server finishing its request, the bench's garbage), the same for both sides.
-  const once = async (i: number) => {
-    if (i % 2 === 0) {
-      await viaSdk()
-      await viaServer(i)
-    } else {
-      await viaServer(i)
-      await viaSdk()
-    }
+  const viaBareProxy = async () => {
+    const t0 = process.hrtime.bigint()
+    const r = await toGateway(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) })
+    await r.text()
+    viaBare.push(ms(process.hrtime.bigint() - t0))
+    if (r.status !== 200) failures++
   }
-  // Warm-up: until the JIT has compiled the hot paths of all three processes (with 200 pairs, a
+  // The order rotates: whichever goes later shares the machine with what the one before left
+  // running (a server finishing its request, the bench's garbage), the same for every side.
+  const sides: ((i: number) => Promise<void>)[] = [viaSdk, viaBareProxy, viaServer]
+  const once = async (i: number) => {
+    for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]?.(i)
+  }
+  // Warm-up: until the JIT has compiled the hot paths of every process (with 200 pairs, a
   // third of the slowest requests of either side still fell in the first second).
   for (let i = 0; i < warmup; i++) await once(i)
   direct.length = 0
+  viaBare.length = 0
   viaGateway.length = 0
   // Besides the latencies: the server's page faults (a large allocation maps fresh pages, ~15 µs
   // each on the VMs measured here) and Postgres's CPU (it shares the cores), per gateway request.
@@ -98,6 +107,7 @@ try {
   if (failures > 0) exitCode = 1
   const d = [...direct].sort((a, b) => a - b)
   const g = [...viaGateway].sort((a, b) => a - b)
+  const b = [...viaBare].sort((x, y) => x - y)
 
   // 2. Chatbot turns/s with the offline provider, over several conversations. Its server starts
   // now: while phase 1 ran it would only have added its background polling to the machine.
@@ -139,7 +149,11 @@ try {
     postgresCpuUsPerRequest: perRequest(pg0, pg1, 1e6),
     addedP50Ms: round(percentile(g, 50) - percentile(d, 50)),
     addedP99Ms: round(percentile(g, 99) - percentile(d, 99)),
-    gatewayFailures: failures,
+    bareProxyP50Ms: round(percentile(b, 50)),
+    bareProxyP99Ms: round(percentile(b, 99)),
+    bareAddedP50Ms: round(percentile(b, 50) - percentile(d, 50)),
+    bareAddedP99Ms: round(percentile(b, 99) - percentile(d, 99)),
+    failures,
     chatTurnsPerSec: Math.round(chat.requests.average),
     chatP50Ms: chat.latency.p50,
     chatP99Ms: chat.latency.p99,
@@ -156,6 +170,7 @@ try {
       `direct SDK call          p50 ${result.directP50Ms} ms   p99 ${result.directP99Ms} ms   (${requests} requests, one at a time)`,
       `through POST /v1/generate p50 ${result.gatewayP50Ms} ms   p99 ${result.gatewayP99Ms} ms`,
       `added by the gateway      p50 ${result.addedP50Ms} ms   p99 ${result.addedP99Ms} ms   (target p99 <= 2 ms)`,
+      `through a bare proxy      p50 ${result.bareProxyP50Ms} ms   p99 ${result.bareProxyP99Ms} ms   (added p50 ${result.bareAddedP50Ms} ms, p99 ${result.bareAddedP99Ms} ms: the hop alone)`,
       `per gateway request       server page faults ${result.serverFaultsPerRequest ?? '?'}, Postgres CPU ${result.postgresCpuUsPerRequest ?? '?'} µs`,
       `chatbot, offline provider ${result.chatTurnsPerSec} turns/s (p50 ${result.chatP50Ms} ms, p99 ${result.chatP99Ms} ms, ${connections} connections, ${seconds} s)`,
       JSON.stringify(result),
@@ -163,6 +178,7 @@ try {
   )
 } finally {
   await gateway.stop()
+  await bare.stop()
   await offline?.stop()
   await gateway.drop()
   await offline?.drop()
