@@ -2,6 +2,7 @@ import { type AnyEvent, Item } from '@attune/contracts'
 import type { ConsumerDefinition, ServiceDefinition } from '@attune/kit'
 import { migrations } from '../migrations/index.ts'
 import { type RecommendationConfig, RecommendationConfigSchema } from './config.ts'
+import { identityMergesConsumer } from './consumers/identity-merges-consumer.ts'
 import { interactionsConsumer } from './consumers/interactions-consumer.ts'
 import { preferencesConsumer } from './consumers/preferences-consumer.ts'
 import { segmentsConsumer } from './consumers/segments-consumer.ts'
@@ -49,7 +50,7 @@ export const recommendation: ServiceDefinition<RecommendationDb, RecommendationC
     // so no request can keep what was read in between; other replicas learn by their listeners.
     const serving = servingFor(ctx)
     const changed = (events: AnyEvent[]) => serving.changed(usersChangedBy(events))
-    return [interactionsConsumer(weights), preferencesConsumer, segmentsConsumer].map(
+    return [interactionsConsumer(weights), preferencesConsumer, segmentsConsumer, identityMergesConsumer].map(
       (c): ConsumerDefinition<RecommendationDb> => ({
         ...c,
         handle: (trx, events) => {

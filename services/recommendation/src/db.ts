@@ -102,6 +102,13 @@ export interface ServedRecommendationsTable {
   servedAt: Date
 }
 
+/** An anonymous id profiling merged into a user. */
+export interface IdentityLinksTable {
+  anonymousId: string
+  userId: string
+  mergedAt: Date
+}
+
 /** Tables in the `recommendation` schema. */
 export interface RecommendationDb extends KitTables {
   itemPopularity: ItemPopularityTable
@@ -112,4 +119,5 @@ export interface RecommendationDb extends KitTables {
   userPreferences: UserPreferencesTable
   userSegments: UserSegmentsTable
   servedRecommendations: ServedRecommendationsTable
+  identityLinks: IdentityLinksTable
 }

@@ -3,19 +3,20 @@ import type { ConsumerDefinition } from '@attune/kit'
 import type { RecommendationDb } from '../db.ts'
 import { feedbackIncrements } from '../domain/attribution.ts'
 import { followChanges } from '../domain/follows.ts'
-import { identityMerges } from '../domain/identity-merges.ts'
+import { anonymousOnlyIds, attributedToUsers, identityMerges } from '../domain/identity-merges.ts'
 import type { InteractionWeights } from '../domain/interaction-weights.ts'
 import { popularityIncrements } from '../domain/popularity.ts'
 import { userItemIncrements } from '../domain/user-item-state.ts'
 import { addFeedback } from '../store/feedback-store.ts'
 import { applyFollowChanges } from '../store/follows-store.ts'
-import { mergeAnonymousHistory } from '../store/identity-merge-store.ts'
+import { linkedUsers, mergeAnonymousHistory } from '../store/identity-merge-store.ts'
 import { applyUserItemIncrements } from '../store/interactions-store.ts'
 import { addPopularity } from '../store/popularity-store.ts'
 
 /**
  * Everything recommendation learns from `attune.interactions`, applied in one transaction with one
- * inbox write per event: per-item popularity, each user's per-item weights and counts (what the
+ * inbox write per event (an anonymous visitor's events once merged counted for their user):
+ * per-item popularity, each user's per-item weights and counts (what the
  * personal recommenders learn from), the follow graph, views and clicks per `recommendationId`,
  * then identity merges — last, because they move the rows the others just wrote for the same batch.
  */
@@ -26,12 +27,13 @@ export function interactionsConsumer(weights: InteractionWeights): ConsumerDefin
     types: [EventTypes.interactionRecorded.type],
     schema: InteractionRecorded,
     async handle(trx, events) {
-      const batch = events.map((e) => e.data as InteractionRecordedData)
+      const recorded = events.map((e) => e.data as InteractionRecordedData)
+      const batch = attributedToUsers(recorded, await linkedUsers(trx, anonymousOnlyIds(recorded)))
       await addPopularity(trx, popularityIncrements(batch, weights))
       await applyUserItemIncrements(trx, userItemIncrements(batch, weights))
       await applyFollowChanges(trx, followChanges(batch))
       await addFeedback(trx, feedbackIncrements(batch))
-      await mergeAnonymousHistory(trx, identityMerges(batch))
+      await mergeAnonymousHistory(trx, identityMerges(batch), new Date())
     },
   }
 }

@@ -6,16 +6,33 @@ export interface IdentityMerge {
   userId: string
 }
 
-/** The `identify` events of a batch (both ids set and different), each pair once, in batch order. */
+/**
+ * The merges a batch makes, each pair once, in batch order: every event carrying both ids (and
+ * they differ), an `identify` or any other, as profiling merges them.
+ */
 export function identityMerges(batch: InteractionRecordedData[]): IdentityMerge[] {
   const seen = new Set<string>()
   const out: IdentityMerge[] = []
   for (const { interaction: i } of batch) {
-    if (i.type !== 'identify' || !i.userId || !i.anonymousId || i.userId === i.anonymousId) continue
+    if (!i.userId || !i.anonymousId || i.userId === i.anonymousId) continue
     const key = `${i.anonymousId}\u0000${i.userId}`
     if (seen.has(key)) continue
     seen.add(key)
     out.push({ anonymousId: i.anonymousId, userId: i.userId })
   }
   return out
+}
+
+/** The anonymous ids of a batch's events that carry no user id (those a known merge may attribute). */
+export function anonymousOnlyIds(batch: InteractionRecordedData[]): string[] {
+  return [...new Set(batch.flatMap(({ interaction: i }) => (!i.userId && i.anonymousId ? [i.anonymousId] : [])))]
+}
+
+/** The batch with each anonymous-only event of an already merged visitor counted for its user. */
+export function attributedToUsers(batch: InteractionRecordedData[], links: ReadonlyMap<string, string>): InteractionRecordedData[] {
+  if (links.size === 0) return batch
+  return batch.map((d) => {
+    const userId = !d.interaction.userId && d.interaction.anonymousId ? links.get(d.interaction.anonymousId) : undefined
+    return userId ? { ...d, interaction: { ...d.interaction, userId } } : d
+  })
 }

@@ -2,14 +2,14 @@ import { type AnyEvent, EventTypes, type ItemRemovedData, type ItemUpsertedData 
 
 /**
  * The users whose recommendation state an event may change: the actor of an interaction (user and
- * anonymous id, merges included) and of a follow of a user, the subject of a preferences, segment
- * or erasure event.
+ * anonymous id, merges included) and of a follow of a user, the subject of a preferences, segment,
+ * profile (and the anonymous id merged into it) or erasure event.
  */
 export function usersChangedBy(events: readonly AnyEvent[]): Set<string> {
   const out = new Set<string>()
   for (const e of events) {
-    const data = e.data as { userId?: unknown; anonymousId?: unknown; interaction?: { userId?: unknown; anonymousId?: unknown } }
-    for (const id of [data.userId, data.anonymousId, data.interaction?.userId, data.interaction?.anonymousId]) {
+    const data = e.data as { userId?: unknown; anonymousId?: unknown; mergedAnonymousId?: unknown; interaction?: { userId?: unknown; anonymousId?: unknown } }
+    for (const id of [data.userId, data.anonymousId, data.mergedAnonymousId, data.interaction?.userId, data.interaction?.anonymousId]) {
       if (typeof id === 'string' && id.length > 0) out.add(id)
     }
   }

@@ -4,13 +4,30 @@ import type { IdentityMerge } from '../domain/identity-merges.ts'
 
 type Db = Kysely<RecommendationDb>
 
+/** The user each of `anonymousIds` was merged into (ids not merged are absent). */
+export async function linkedUsers(db: Db, anonymousIds: string[]): Promise<Map<string, string>> {
+  if (anonymousIds.length === 0) return new Map()
+  const rows = await db.selectFrom('identityLinks').select(['anonymousId', 'userId']).where('anonymousId', 'in', anonymousIds).execute()
+  return new Map(rows.map((r) => [r.anonymousId, r.userId]))
+}
+
 /**
  * Moves an anonymous visitor's rows to the user they turned out to be: item weights and counts add
  * up, follows keep the newer state, attributed feedback adds up; then the anonymous rows go, so
- * erasing the user erases what they did before signing in too.
+ * erasing the user erases what they did before signing in too. The link stays (the first merge of
+ * an anonymous id wins, as in profiling): later anonymous events count for the user, and erasure
+ * finds them.
  */
-export async function mergeAnonymousHistory(db: Db, merges: IdentityMerge[]): Promise<void> {
-  for (const { anonymousId, userId } of merges) {
+export async function mergeAnonymousHistory(db: Db, merges: IdentityMerge[], at: Date): Promise<void> {
+  for (const merge of merges) {
+    await db
+      .insertInto('identityLinks')
+      .values({ ...merge, mergedAt: at })
+      .onConflict((oc) => oc.column('anonymousId').doNothing())
+      .execute()
+    const linked = await db.selectFrom('identityLinks').select('userId').where('anonymousId', '=', merge.anonymousId).executeTakeFirst()
+    if (linked?.userId !== merge.userId) continue
+    const { anonymousId, userId } = merge
     await db
       .insertInto('userItemInteractions')
       .columns(['userId', 'itemId', 'weight', 'events', 'views', 'clicks', 'negatives', 'dwellSeconds', 'firstAt', 'lastAt', 'lastType'])

@@ -230,3 +230,53 @@ t.test('identify moves what was learned under the anonymous id to the user', asy
   t.equal(f.get('rec-m')?.views, 1)
   t.equal((await db.selectFrom('recommendationFeedback').select('userId').where('recommendationId', '=', 'rec-m').executeTakeFirst())?.userId, 'um')
 })
+
+t.test('any event with both ids merges, later anonymous events count for the user, and erasure takes both', async (t) => {
+  const anon = { userId: undefined, anonymousId: 'anon-late' }
+  await record({ type: 'view', itemId: 'l-1', ...anon })
+  // Not an identify: profiling merges on any event carrying both ids, and so does this service.
+  await record({ type: 'click', itemId: 'l-2', userId: 'ul', anonymousId: 'anon-late' })
+  t.same(await userHistory(db, 'anon-late'), [], 'the anonymous history moved')
+  // An anonymous event that arrives after the merge (another partition, a late batch).
+  await record({ type: 'like', itemId: 'l-3', ...anon })
+  t.same(await userHistory(db, 'anon-late'), [], 'nothing new under the anonymous id')
+  t.same((await userHistory(db, 'ul')).map((h) => h.itemId).sort(), ['l-1', 'l-2', 'l-3'])
+
+  await record({ type: 'view', itemId: 'l-4', userId: undefined, anonymousId: 'anon-other' })
+  await record({ type: 'view', itemId: 'l-4', userId: 'ul-other', anonymousId: 'anon-other' })
+  await record({ type: 'view', itemId: 'l-5', userId: 'ul-second', anonymousId: 'anon-other' })
+  t.same(
+    (await userHistory(db, 'ul-second')).map((h) => h.itemId),
+    ['l-5'],
+    'the first merge of an anonymous id wins, as in profiling',
+  )
+  t.same(
+    (await userHistory(db, 'ul-other')).map((h) => h.itemId),
+    ['l-4'],
+  )
+
+  const erasure = makeEvent({ type: 'privacy.erasure-requested', source: 'profiling', subject: 'ul', data: { requestId: randomUUID(), userId: 'ul' } }, now)
+  await deliver([{ topic: 'attune.privacy', key: 'ul', value: JSON.stringify(erasure) }])
+  t.same(await userHistory(db, 'ul'), [])
+  t.equal(await db.selectFrom('identityLinks').select('anonymousId').where('userId', '=', 'ul').executeTakeFirst(), undefined, 'the link went too')
+  // A late anonymous event after the erasure is a new visitor's: nothing ties it to the user any more.
+  await record({ type: 'view', itemId: 'l-6', ...anon })
+  t.same(
+    (await userHistory(db, 'anon-late')).map((h) => h.itemId),
+    ['l-6'],
+  )
+})
+
+t.test('a merge made through profiling’s API (profile.updated with mergedAnonymousId) moves the history too', async (t) => {
+  await record({ type: 'like', itemId: 'p-1', userId: undefined, anonymousId: 'anon-api' })
+  const merged = makeEvent(
+    { type: 'profile.updated', source: 'profiling', subject: 'up', data: { userId: 'up', changed: ['identity'], mergedAnonymousId: 'anon-api' } },
+    now,
+  )
+  await deliver([{ topic: 'attune.profiles', key: 'up', value: JSON.stringify(merged) }])
+  t.same(await userHistory(db, 'anon-api'), [])
+  t.same(
+    (await userHistory(db, 'up')).map((h) => h.itemId),
+    ['p-1'],
+  )
+})
