@@ -1,8 +1,9 @@
 // The privacy non-negotiable as one check over the whole platform: all six services on one real
 // Postgres and a Kafka protocol peer, one user active in each of them through their APIs and the
 // events between them, then an erasure; once it completes, no column of any table in any
-// service's schema may still hold the user's id or the text they wrote. The check reads the
-// database's catalog, so a table added later is covered without this test knowing of it.
+// service's schema may still hold the user's id, an anonymous id merged into it, or the text they
+// wrote. The check reads the database's catalog, so a table added later is covered without this
+// test knowing of it.
 import { randomUUID } from 'node:crypto'
 import { ads } from '@attune/ads'
 import { generation } from '@attune/generation'
@@ -79,6 +80,8 @@ async function placesHolding(needle: string): Promise<Record<string, number>> {
 t.test('after an erasure completes, no table of any service holds the user id or their text', async (t) => {
   const user = `erase-me-${randomUUID().slice(0, 8)}`
   const anonymous = `anon-${randomUUID().slice(0, 8)}`
+  // A second visit, merged through profiling's API rather than by an event carrying both ids.
+  const otherDevice = `anon-${randomUUID().slice(0, 8)}`
   const comment = `Quite the ${randomUUID().slice(0, 8)} article, I loved it`
   const time = new Date().toISOString()
 
@@ -102,8 +105,18 @@ t.test('after an erasure completes, no table of any service holds the user id or
     { id: randomUUID(), type: 'like', userId: user, itemId: 'article-2', time },
     { id: randomUUID(), type: 'click', userId: user, itemId: 'article-3', time },
     { id: randomUUID(), type: 'comment', userId: user, itemId: 'article-2', text: comment, time },
+    { id: randomUUID(), type: 'like', anonymousId: otherDevice, itemId: 'article-4', time },
   ]
   await call(prof, 'POST', '/v1/events', { events }, asSite)
+  await waitFor(async () => (await placesHolding(otherDevice))['recommendation.user_item_interactions.user_id'], {
+    timeoutMs: 60_000,
+    what: 'recommendation to learn from the other device',
+  })
+  await call(prof, 'POST', '/v1/identities/merge', { anonymousId: otherDevice, userId: user })
+  await waitFor(async () => !(await placesHolding(otherDevice))['recommendation.user_item_interactions.user_id'], {
+    timeoutMs: 60_000,
+    what: 'recommendation to apply the merge',
+  })
 
   // What the other services learned from those events, before the user is erased.
   const holds = async (schema: string) => Object.keys(await placesHolding(user)).some((k) => k.startsWith(`${schema}.`))
@@ -191,10 +204,11 @@ t.test('after an erasure completes, no table of any service holds the user id or
     },
     { timeoutMs: 90_000, what: 'every service to confirm the erasure' },
   )
-  t.same((done.confirmations as { service: string }[]).map((c) => c.service).sort(), [...SCHEMAS].sort())
+  t.same((done.confirmations as { service: string }[]).map((c) => c.service).sort(), [...SCHEMAS].sort(), 'every service confirmed')
   // Write-behind logs flush on erasure; the outboxes publish within their poll.
   await waitFor(async () => Object.keys(await placesHolding(user)).length === 0, { timeoutMs: 10_000, what: 'nothing left' }).catch(() => undefined)
   t.same(await placesHolding(user), {}, 'no column anywhere holds the user id')
   t.same(await placesHolding(anonymous), {}, 'nor their anonymous id')
+  t.same(await placesHolding(otherDevice), {}, 'nor the anonymous id merged through the API')
   t.same(await placesHolding(comment), {}, 'nor the text they wrote')
 })
