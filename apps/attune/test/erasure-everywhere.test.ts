@@ -42,7 +42,7 @@ const prof = await start(startTestService(profiling, { database, bus: bus('profi
 const reco = await start(startTestService(recommendation, { database, bus: bus('recommendation'), env }))
 // The news chatbot asks recommendation over HTTP, as it does in a cluster.
 const recoUrl = await reco.app.listen({ host: '127.0.0.1', port: 0 })
-await start(startTestService(sentiment, { database, bus: bus('sentiment'), env }))
+const senti = await start(startTestService(sentiment, { database, bus: bus('sentiment'), env }))
 const gen = await start(
   startTestService(generation, { database, bus: bus('generation'), env: { ...env, RECOMMENDATION_URL: recoUrl, RECOMMENDATION_API_KEY: TEST_SECRET_KEY } }),
 )
@@ -195,6 +195,18 @@ t.test('after an erasure completes, no table of any service holds the user id or
       Object.keys(before).some((k) => k.startsWith(`${schema}.`)),
       `${schema} held something about the user`,
     )
+  // The right of access: each service's export of the user, now and after the erasure.
+  const services = { profiling: prof, recommendation: reco, sentiment: senti, generation: gen, scheduling: sched, ads: ad }
+  const exported = async () => {
+    const out: Record<string, string> = {}
+    for (const [name, s] of Object.entries(services)) {
+      const e = await call(s, 'GET', `/v1/privacy/users/${user}/data`)
+      t.match(e, { service: name, userId: user }, `${name} answers the export`)
+      out[name] = JSON.stringify(e.data)
+    }
+    return out
+  }
+  const exportedBefore = await exported()
 
   const started = await call(prof, 'POST', `/v1/privacy/erasure/${user}`)
   const done = await waitFor(
@@ -211,4 +223,12 @@ t.test('after an erasure completes, no table of any service holds the user id or
   t.same(await placesHolding(anonymous), {}, 'nor their anonymous id')
   t.same(await placesHolding(otherDevice), {}, 'nor the anonymous id merged through the API')
   t.same(await placesHolding(comment), {}, 'nor the text they wrote')
+  const exportedAfter = await exported()
+  for (const name of SCHEMAS) {
+    t.not(exportedAfter[name], exportedBefore[name], `${name}'s export held something the erasure took`)
+    t.notOk(
+      [anonymous, otherDevice, comment].some((x) => exportedAfter[name]?.includes(x)),
+      `${name}'s export holds nothing of theirs now`,
+    )
+  }
 })

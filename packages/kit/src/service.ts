@@ -26,6 +26,7 @@ import { schemaController } from './http/validator.ts'
 import { loggerOptions } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { erasureConsumer } from './privacy/erasure-consumer.ts'
+import { registerPrivacyExportRoute } from './privacy/export-route.ts'
 import type { PrivacyHooks } from './privacy/hooks.ts'
 import { type JobDefinition, type RunningJobs, startJobs } from './privacy/jobs.ts'
 import { timeOrderedId } from './random.ts'
@@ -195,6 +196,14 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
   let started = false
   let relayStarted = false
   registerHealthRoutes(app, { db: db as unknown as Kysely<unknown>, bus, metrics, isStarted: () => started })
+  const exportUser = def.privacy?.export
+  if (exportUser)
+    registerPrivacyExportRoute(app, {
+      service: def.name,
+      db: db as unknown as Kysely<unknown>,
+      exportUser: (q, userId) => exportUser(q as unknown as Kysely<DB>, userId),
+      clock,
+    })
   await def.routes(app, context)
 
   const subscriptions: Subscription[] = []

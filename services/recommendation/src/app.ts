@@ -19,6 +19,7 @@ import { ItemInput, ItemPage } from './schemas/items.ts'
 import { Explanation, ModelStatus, Slate } from './schemas/recommendations.ts'
 import { servingFor } from './serving/serving.ts'
 import { eraseUser } from './store/erase-user.ts'
+import { exportUser } from './store/export-user.ts'
 import { purgeServed } from './store/served-store.ts'
 
 /** How often each replica retrains when MODEL_TRAINING_INTERVAL_MS is not set. */
@@ -62,7 +63,7 @@ export const recommendation: ServiceDefinition<RecommendationDb, RecommendationC
     )
   },
   listeners: (ctx) => servingListeners(servingFor(ctx), modelRegistryFor(ctx)),
-  privacy: { erase: eraseUser },
+  privacy: { erase: eraseUser, export: exportUser },
   jobs: (ctx) => [
     {
       name: 'model-training',

@@ -1,0 +1,47 @@
+import { ExternalId } from '@attune/contracts'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { Type } from 'typebox'
+import { problemResponses } from '../schemas.ts'
+
+const UserData = Type.Object(
+  {
+    service: Type.String({ description: 'The service that holds the data' }),
+    userId: ExternalId,
+    exportedAt: Type.String({ format: 'date-time' }),
+    data: Type.Unknown({ description: 'Everything this service holds about the user, as its privacy export hook gathers it (the rows its erasure deletes)' }),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ service: 'scheduling', userId: 'user-42', exportedAt: '2026-11-25T09:00:00.000Z', data: { deliveries: [], activity: null } }],
+  },
+)
+
+/**
+ * `GET /v1/privacy/users/{userId}/data`, on every service with a `privacy.export` hook: the right
+ * of access (GDPR art. 15) answered by each service that holds user data, now, for an admin key.
+ * Profiling's `POST /v1/privacy/export/{userId}` gathers profiling's part as a tracked request.
+ */
+export function registerPrivacyExportRoute(
+  app: FastifyInstance,
+  deps: { service: string; db: Kysely<unknown>; exportUser: (db: Kysely<unknown>, userId: string) => Promise<unknown>; clock: () => Date },
+): void {
+  app.get(
+    '/v1/privacy/users/:userId/data',
+    {
+      schema: {
+        operationId: 'exportUserData',
+        tags: ['privacy'],
+        summary: 'Everything this service holds about a user (GDPR art. 15)',
+        description:
+          'The rows this service would delete on the user’s erasure, as JSON, read now. An unknown user is an empty export, not a 404: holding nothing is the answer. Needs an admin key.',
+        params: Type.Object({ userId: ExternalId }, { additionalProperties: false }),
+        response: { 200: UserData, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { userId } = request.params as { userId: string }
+      return { service: deps.service, userId, exportedAt: deps.clock().toISOString(), data: await deps.exportUser(deps.db, userId) }
+    },
+  )
+}
