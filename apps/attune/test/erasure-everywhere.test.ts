@@ -207,6 +207,11 @@ t.test('after an erasure completes, no table of any service holds the user id or
     return out
   }
   const exportedBefore = await exported()
+  for (const name of SCHEMAS)
+    t.ok(
+      [user, anonymous, otherDevice, comment].some((x) => exportedBefore[name]?.includes(x)),
+      `${name}'s export holds the user's data`,
+    )
 
   const started = await call(prof, 'POST', `/v1/privacy/erasure/${user}`)
   const done = await waitFor(

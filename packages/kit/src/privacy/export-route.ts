@@ -41,7 +41,13 @@ export function registerPrivacyExportRoute(
     },
     async (request) => {
       const { userId } = request.params as { userId: string }
-      return { service: deps.service, userId, exportedAt: deps.clock().toISOString(), data: await deps.exportUser(deps.db, userId) }
+      // One snapshot: the hook's reads see the same moment, whatever commits meanwhile.
+      const data = await deps.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((trx) => deps.exportUser(trx, userId))
+      return { service: deps.service, userId, exportedAt: deps.clock().toISOString(), data }
     },
   )
 }

@@ -27,6 +27,6 @@ export const identityMergesConsumer: ConsumerDefinition<RecommendationDb> = {
   idempotent: true,
   async handle(trx, events) {
     const merges = announcedMerges(events.map((e) => e.data))
-    if (merges.length > 0) await mergeAnonymousHistory(trx, merges, new Date())
+    if (merges.length > 0) await mergeAnonymousHistory(trx, merges, new Date(Math.max(...events.map((e) => Date.parse(e.time)))))
   },
 }

@@ -3,7 +3,7 @@ import type { ConsumerDefinition } from '@attune/kit'
 import type { RecommendationDb } from '../db.ts'
 import { feedbackIncrements } from '../domain/attribution.ts'
 import { followChanges } from '../domain/follows.ts'
-import { anonymousOnlyIds, attributedToUsers, identityMerges } from '../domain/identity-merges.ts'
+import { anonymousOnlyIds, attributedToUsers, identityMerges, latestTime } from '../domain/identity-merges.ts'
 import type { InteractionWeights } from '../domain/interaction-weights.ts'
 import { popularityIncrements } from '../domain/popularity.ts'
 import { userItemIncrements } from '../domain/user-item-state.ts'
@@ -33,7 +33,7 @@ export function interactionsConsumer(weights: InteractionWeights): ConsumerDefin
       await applyUserItemIncrements(trx, userItemIncrements(batch, weights))
       await applyFollowChanges(trx, followChanges(batch))
       await addFeedback(trx, feedbackIncrements(batch))
-      await mergeAnonymousHistory(trx, identityMerges(batch), new Date())
+      await mergeAnonymousHistory(trx, identityMerges(recorded), latestTime(recorded))
     },
   }
 }

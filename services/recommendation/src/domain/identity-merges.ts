@@ -1,4 +1,5 @@
 import type { InteractionRecordedData } from '@attune/contracts'
+import { occurredAt } from './interaction-actor.ts'
 
 /** An anonymous visitor now known as a user: their history moves to the user. */
 export interface IdentityMerge {
@@ -35,4 +36,9 @@ export function attributedToUsers(batch: InteractionRecordedData[], links: Reado
     const userId = !d.interaction.userId && d.interaction.anonymousId ? links.get(d.interaction.anonymousId) : undefined
     return userId ? { ...d, interaction: { ...d.interaction, userId } } : d
   })
+}
+
+/** When the batch's latest event happened (a merge made by the batch is dated by it). */
+export function latestTime(batch: InteractionRecordedData[]): Date {
+  return new Date(Math.max(...batch.map((d) => occurredAt(d).getTime())))
 }

@@ -7,7 +7,8 @@ type Db = Kysely<RecommendationDb>
 /** The user each of `anonymousIds` was merged into (ids not merged are absent). */
 export async function linkedUsers(db: Db, anonymousIds: string[]): Promise<Map<string, string>> {
   if (anonymousIds.length === 0) return new Map()
-  const rows = await db.selectFrom('identityLinks').select(['anonymousId', 'userId']).where('anonymousId', 'in', anonymousIds).execute()
+  // Shared locks: an erasure deleting one of these links waits until this batch has committed.
+  const rows = await db.selectFrom('identityLinks').select(['anonymousId', 'userId']).where('anonymousId', 'in', anonymousIds).forShare().execute()
   return new Map(rows.map((r) => [r.anonymousId, r.userId]))
 }
 

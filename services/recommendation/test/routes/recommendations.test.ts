@@ -95,7 +95,15 @@ t.before(async () => {
     for (let k = 0; k < 8; k++) await interact(`reader-${u}`, { type: 'view', itemId: `i${c + 3 * ((u + k) % 20)}` })
     await interact(`reader-${u}`, { type: 'click', itemId: `i${(c + 1) % 3}` })
   }
-  await waitFor(async () => (await historySize('reader-29')) === 9, { timeoutMs: 60_000, what: 'readers applied' })
+  // Every reader: their events are keyed by user, so they come through different partitions and
+  // the last reader's being applied says nothing of the others'.
+  await waitFor(
+    async () => {
+      for (let u = 0; u < 30; u++) if ((await historySize(`reader-${u}`)) !== 9) return false
+      return true
+    },
+    { timeoutMs: 60_000, what: 'readers applied' },
+  )
   const status = await train()
   if (status.state !== 'ready') throw new Error(`model not ready: ${JSON.stringify(status)}`)
 })
