@@ -9,6 +9,9 @@ import t from 'tap'
 import { generateSpecs } from '../../../scripts/openapi-specs.ts'
 import { type Json, type OpenApiDocument, probeService } from './support/bad-input-probe.ts'
 
+// About 6,000 requests: ~50 s alone, 108 s in CI next to other test files; the suite's 180 s a
+// file (.taprc) left too little room.
+t.setTimeout(360_000)
 const home = mkdtempSync(join(tmpdir(), 'attune-probe-'))
 const server = await startNodeProcess(
   join(import.meta.dirname, '..', 'src', 'main.ts'),
