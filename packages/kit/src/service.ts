@@ -197,13 +197,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
   let relayStarted = false
   registerHealthRoutes(app, { db: db as unknown as Kysely<unknown>, bus, metrics, isStarted: () => started })
   const exportUser = def.privacy?.export
-  if (exportUser)
-    registerPrivacyExportRoute(app, {
-      service: def.name,
-      db: db as unknown as Kysely<unknown>,
-      exportUser: (q, userId) => exportUser(q as unknown as Kysely<DB>, userId),
-      clock,
-    })
+  if (exportUser) registerPrivacyExportRoute(app, { service: def.name, db, exportUser, clock })
   await def.routes(app, context)
 
   const subscriptions: Subscription[] = []

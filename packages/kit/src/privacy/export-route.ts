@@ -1,8 +1,8 @@
 import { ExternalId } from '@attune/contracts'
-import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { problemResponses } from '../schemas.ts'
+import type { ServiceApp } from '../service.ts'
 
 const UserData = Type.Object(
   {
@@ -22,9 +22,9 @@ const UserData = Type.Object(
  * of access (GDPR art. 15) answered by each service that holds user data, now, for an admin key.
  * Profiling's `POST /v1/privacy/export/{userId}` gathers profiling's part as a tracked request.
  */
-export function registerPrivacyExportRoute(
-  app: FastifyInstance,
-  deps: { service: string; db: Kysely<unknown>; exportUser: (db: Kysely<unknown>, userId: string) => Promise<unknown>; clock: () => Date },
+export function registerPrivacyExportRoute<DB>(
+  app: ServiceApp,
+  deps: { service: string; db: Kysely<DB>; exportUser: (db: Kysely<DB>, userId: string) => Promise<unknown>; clock: () => Date },
 ): void {
   app.get(
     '/v1/privacy/users/:userId/data',
@@ -40,7 +40,7 @@ export function registerPrivacyExportRoute(
       },
     },
     async (request) => {
-      const { userId } = request.params as { userId: string }
+      const { userId } = request.params
       // One snapshot: the hook's reads see the same moment, whatever commits meanwhile.
       const data = await deps.db
         .transaction()

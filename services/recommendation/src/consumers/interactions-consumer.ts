@@ -3,7 +3,7 @@ import type { ConsumerDefinition } from '@attune/kit'
 import type { RecommendationDb } from '../db.ts'
 import { feedbackIncrements } from '../domain/attribution.ts'
 import { followChanges } from '../domain/follows.ts'
-import { anonymousOnlyIds, attributedToUsers, identityMerges, latestTime } from '../domain/identity-merges.ts'
+import { anonymousIds, attributedToUsers, identityMerges, latestTime } from '../domain/identity-merges.ts'
 import type { InteractionWeights } from '../domain/interaction-weights.ts'
 import { popularityIncrements } from '../domain/popularity.ts'
 import { userItemIncrements } from '../domain/user-item-state.ts'
@@ -28,12 +28,20 @@ export function interactionsConsumer(weights: InteractionWeights): ConsumerDefin
     schema: InteractionRecorded,
     async handle(trx, events) {
       const recorded = events.map((e) => e.data as InteractionRecordedData)
-      const batch = attributedToUsers(recorded, await linkedUsers(trx, anonymousOnlyIds(recorded)))
+      const links = await linkedUsers(trx, anonymousIds(recorded))
+      const batch = attributedToUsers(recorded, links)
       await addPopularity(trx, popularityIncrements(batch, weights))
       await applyUserItemIncrements(trx, userItemIncrements(batch, weights))
       await applyFollowChanges(trx, followChanges(batch))
       await addFeedback(trx, feedbackIncrements(batch))
-      await mergeAnonymousHistory(trx, identityMerges(recorded), latestTime(recorded))
+      // An anonymous id already linked was merged before (and its anonymous-only events are counted
+      // for the user above): a site sending both ids on every event would otherwise move it again
+      // in every batch.
+      await mergeAnonymousHistory(
+        trx,
+        identityMerges(recorded).filter((m) => !links.has(m.anonymousId)),
+        latestTime(recorded),
+      )
     },
   }
 }

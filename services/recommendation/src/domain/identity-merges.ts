@@ -24,9 +24,9 @@ export function identityMerges(batch: InteractionRecordedData[]): IdentityMerge[
   return out
 }
 
-/** The anonymous ids of a batch's events that carry no user id (those a known merge may attribute). */
-export function anonymousOnlyIds(batch: InteractionRecordedData[]): string[] {
-  return [...new Set(batch.flatMap(({ interaction: i }) => (!i.userId && i.anonymousId ? [i.anonymousId] : [])))]
+/** The anonymous ids a batch's events carry, each once. */
+export function anonymousIds(batch: InteractionRecordedData[]): string[] {
+  return [...new Set(batch.flatMap(({ interaction: i }) => (i.anonymousId ? [i.anonymousId] : [])))]
 }
 
 /** The batch with each anonymous-only event of an already merged visitor counted for its user. */
@@ -41,4 +41,15 @@ export function attributedToUsers(batch: InteractionRecordedData[], links: Reado
 /** When the batch's latest event happened (a merge made by the batch is dated by it). */
 export function latestTime(batch: InteractionRecordedData[]): Date {
   return new Date(Math.max(...batch.map((d) => occurredAt(d).getTime())))
+}
+
+/** The merges announced on `attune.profiles` (`profile.updated` with `mergedAnonymousId`), each once. */
+export function announcedMerges(data: unknown[]): IdentityMerge[] {
+  const out = new Map<string, IdentityMerge>()
+  for (const d of data) {
+    const { userId, mergedAnonymousId } = (d ?? {}) as { userId?: unknown; mergedAnonymousId?: unknown }
+    if (typeof userId === 'string' && typeof mergedAnonymousId === 'string' && userId !== mergedAnonymousId && !out.has(mergedAnonymousId))
+      out.set(mergedAnonymousId, { anonymousId: mergedAnonymousId, userId })
+  }
+  return [...out.values()]
 }
