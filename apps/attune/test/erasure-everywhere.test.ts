@@ -6,8 +6,9 @@
 // test knowing of it.
 import { randomUUID } from 'node:crypto'
 import { ads } from '@attune/ads'
+import { EventTypes, Topics, topicName } from '@attune/contracts'
 import { generation } from '@attune/generation'
-import { type Database, KafkaBus, openDatabase, type ServiceApp } from '@attune/kit'
+import { type Database, KafkaBus, makeEvent, openDatabase, type ServiceApp } from '@attune/kit'
 import { asAdmin, asSite, createTestDatabase, kafkaForTests, startTestService, TEST_SECRET_KEY, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { recommendation } from '@attune/recommendation'
@@ -236,4 +237,41 @@ t.test('after an erasure completes, no table of any service holds the user id or
       `${name}'s export holds nothing of theirs now`,
     )
   }
+
+  // Events about the user from before the erasure that were still in flight (another topic, a
+  // late partition, a redelivery) reach the services now: each drops them, and nothing comes back.
+  const lateComment = `Late ${randomUUID().slice(0, 8)} words`
+  const late = (type: typeof EventTypes.interactionRecorded | typeof EventTypes.profileUpdated, subject: string, data: object) =>
+    makeEvent({ ...type, source: 'profiling', subject, data }, new Date(time))
+  const interaction = (subject: string, i: object) =>
+    late(EventTypes.interactionRecorded, subject, { interaction: { id: randomUUID(), time, ...i }, receivedAt: time })
+  const lateBus = bus('late')
+  t.teardown(() => lateBus.close())
+  await lateBus.publish(
+    [
+      [Topics.interactions, interaction(user, { type: 'comment', userId: user, itemId: 'article-5', text: lateComment })],
+      [Topics.interactions, interaction(anonymous, { type: 'like', anonymousId: anonymous, itemId: 'article-6' })],
+      [Topics.profiles, late(EventTypes.profileUpdated, user, { userId: user, changed: ['identity'], mergedAnonymousId: otherDevice })],
+    ].map(([topic, e]) => {
+      const event = e as ReturnType<typeof late>
+      return { topic: topicName(prefix, topic as typeof Topics.interactions), key: event.subject, value: JSON.stringify(event) }
+    }),
+  )
+  const dropped = async (s: { app: ServiceApp }, consumer: string) => {
+    const body = (await s.app.inject({ method: 'GET', url: '/metrics' })).body
+    const m = new RegExp(`consumer_events_total\\{[^}]*consumer="${consumer}"[^}]*outcome="erased"[^}]*\\} (\\d+)`).exec(body)
+    return Number(m?.[1] ?? 0)
+  }
+  for (const [s, consumer, n] of [
+    [reco, 'interactions', 2],
+    [reco, 'identity-merges', 1],
+    [sched, 'activity', 2],
+    [senti, 'comments', 1],
+    [prof, 'segments', 2],
+  ] as const)
+    await waitFor(async () => (await dropped(s, consumer)) >= n, { timeoutMs: 30_000, what: `${consumer} to drop the late events` })
+  t.same(await placesHolding(user), {}, 'late events bring back nothing of the user')
+  t.same(await placesHolding(anonymous), {}, 'nor of their anonymous id')
+  t.same(await placesHolding(otherDevice), {}, 'a late merge links nothing')
+  t.same(await placesHolding(lateComment), {}, 'nor the late text')
 })

@@ -3,16 +3,31 @@ import { EventEnvelope, ExternalId, Uuid } from './envelope.ts'
 
 const ServiceName = Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'Name of an Attune service', examples: ['recommendation'] })
 
+/** How many merged anonymous ids an erasure request names at most. */
+export const MAX_ERASED_ANONYMOUS_IDS = 1000
+
 /** `data` of `privacy.erasure-requested` on `attune.privacy`: every service holding user data erases it and confirms. */
 export const ErasureRequestedData = Type.Object(
   {
     requestId: Uuid,
     userId: ExternalId,
+    anonymousIds: Type.Optional(
+      Type.Array(ExternalId, {
+        maxItems: MAX_ERASED_ANONYMOUS_IDS,
+        description:
+          'Anonymous ids merged into the user when the erasure was asked for (the latest, up to 1,000): each service erases them too, even when it has not seen the merge yet',
+      }),
+    ),
   },
   { $id: 'ErasureRequestedData', additionalProperties: false },
 )
 export type ErasureRequestedData = Static<typeof ErasureRequestedData>
 export const ErasureRequested = EventEnvelope(ErasureRequestedData, 'ErasureRequested')
+
+/** Every id an erasure request erases: the user and the anonymous ids merged into it. */
+export function erasedIds(d: ErasureRequestedData): string[] {
+  return [d.userId, ...(d.anonymousIds ?? [])]
+}
 
 /** `data` of `privacy.erasure-completed`: one service confirms it holds nothing more about the user. */
 export const ErasureCompletedData = Type.Object(

@@ -55,6 +55,13 @@ export const BaseConfigSchema = Type.Object({
     default: 'profiling,recommendation,sentiment,generation,scheduling,ads',
     description: 'Comma-separated services that must confirm an erasure before it completes',
   }),
+  PRIVACY_TOMBSTONE_DAYS: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    default: 30,
+    description:
+      'How long the hash of an erased id is kept so events about it that were still in flight (older than the erasure) are dropped; longer than the topics keep events',
+  }),
   EVENT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36500, default: 395, description: 'Raw events older than this are purged' }),
   ANALYTICS_WITHOUT_CONSENT: Type.Union([Type.Literal('keep'), Type.Literal('aggregate'), Type.Literal('drop')], {
     default: 'keep',

@@ -18,7 +18,7 @@ export function createMetrics(service: string) {
     outboxErrors: new Counter({ name: 'outbox_publish_errors_total', help: 'Failed outbox relay batches', registers: [registry] }),
     consumerEvents: new Counter({
       name: 'consumer_events_total',
-      help: 'Consumed events by consumer and outcome (processed, duplicate, retried, dead_lettered)',
+      help: 'Consumed events by consumer and outcome (processed, duplicate, erased: about an id erased after it happened, retried, dead_lettered)',
       labelNames: ['consumer', 'outcome'] as const,
       registers: [registry],
     }),

@@ -25,6 +25,7 @@ import { LazyRequestLogger } from './http/request-logger.ts'
 import { schemaController } from './http/validator.ts'
 import { loggerOptions } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
+import { tombstoneExpiryJob } from './privacy/erased-subjects.ts'
 import { erasureConsumer } from './privacy/erasure-consumer.ts'
 import { registerPrivacyExportRoute } from './privacy/export-route.ts'
 import type { PrivacyHooks } from './privacy/hooks.ts'
@@ -269,7 +270,8 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
         )
       }
       await app.ready()
-      if (def.jobs) jobs = startJobs(def.jobs(context), log.child({ component: 'jobs' }))
+      const allJobs = [...(def.jobs?.(context) ?? []), ...(def.privacy ? [tombstoneExpiryJob(kitDb, config, clock)] : [])]
+      if (allJobs.length > 0) jobs = startJobs(allJobs, log.child({ component: 'jobs' }))
       started = true
     },
     close: () => app.close(),

@@ -69,3 +69,15 @@ t.test('PGlite (embedded mode) migrates the same way', async (t) => {
   t.same(report.applied, ['0001-create-things', '0002-add-name'])
   await h.close()
 })
+
+t.test('a migration added later that sorts before applied ones still runs, once (the kit adds its own between a service’s)', async (t) => {
+  const h = await openDatabase(pg.url)
+  t.teardown(() => h.close())
+  await migrateSchema(h, 'upgraded', { '0005-create-late': migrations['0001-create-things'] })
+  const later = {
+    '0005-create-late': migrations['0001-create-things'],
+    '0002-kit-create-marker': { up: async (db: Kysely<unknown>) => void (await db.schema.createTable('marker').addColumn('x', 'integer').execute()) },
+  }
+  t.same((await migrateSchema(h, 'upgraded', later)).applied, ['0002-kit-create-marker'])
+  t.same((await migrateSchema(h, 'upgraded', later)).applied, [], 'not again')
+})

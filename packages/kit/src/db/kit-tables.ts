@@ -25,10 +25,17 @@ export interface InboxTable {
   processedAt: Generated<Date>
 }
 
+/** A tombstone: an erased user or anonymous id (sha256 hex) and when its erasure was asked for. */
+export interface ErasedSubjectsTable {
+  subjectHash: string
+  erasedAt: Date
+}
+
 /** Tables the kit keeps in every service's schema; a service's DB type extends this. */
 export interface KitTables {
   outbox: OutboxTable
   inbox: InboxTable
+  erasedSubjects: ErasedSubjectsTable
 }
 
 /** The kit's own migrations, merged before each service's (names sort first). */
@@ -69,6 +76,18 @@ export const kitMigrations: Record<string, Migration> = {
       // Such a payload is long enough to be compressed by default; the row lives milliseconds, so
       // compressing it costs more than storing it as it is.
       await sql`alter table outbox alter column payload set storage external`.execute(db)
+    },
+  },
+  // Consumers drop events about an erased id dated before its erasure (privacy/erased-subjects.ts).
+  '0002-kit-create-erased-subjects': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('erased_subjects')
+        .ifNotExists()
+        .addColumn('subject_hash', 'text', (c) => c.primaryKey())
+        .addColumn('erased_at', 'timestamptz', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('erased_subjects_erased_at_idx').ifNotExists().on('erased_subjects').column('erased_at').execute()
     },
   },
 }

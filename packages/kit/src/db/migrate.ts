@@ -28,6 +28,9 @@ export async function migrateSchema(database: Database, schema: string, migratio
         db: (conn as Kysely<unknown>).withSchema(schema),
         provider: { getMigrations: async () => migrations },
         migrationTableSchema: schema,
+        // The kit's migrations and a service's are independent sets merged by name, so a kit
+        // migration added later can sort before a service's applied ones; it still runs once.
+        allowUnorderedMigrations: true,
       })
       const { error, results } = await migrator.migrateToLatest()
       if (error) throw asError(error)

@@ -1,10 +1,11 @@
-import { type AnyEvent, AnyEventEnvelope, deadLetterTopic, type TopicName, topicName } from '@attune/contracts'
+import { type AnyEvent, AnyEventEnvelope, deadLetterTopic, type TopicName, Topics, topicName } from '@attune/contracts'
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
 import type { KitTables } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
+import { withoutErasedSubjects } from '../privacy/erased-subjects.ts'
 import type { ConsumedMessage } from './bus.ts'
 import { enqueueEvents } from './outbox.ts'
 
@@ -38,6 +39,10 @@ export interface ConsumerRunnerOptions {
   onDeadLetter: () => void
   sleep?: (ms: number) => Promise<void>
 }
+
+// Topics whose events are about users: their consumers drop events about an erased user that
+// happened before the erasure (items are the catalog; privacy carries the erasures themselves).
+const userTopics: ReadonlySet<TopicName> = new Set([Topics.interactions, Topics.profiles, Topics.sentiment, Topics.deliveries])
 
 type Decoded = { ok: true; event: AnyEvent; message: ConsumedMessage } | { ok: false; error: string; message: ConsumedMessage; eventId?: string }
 
@@ -76,6 +81,7 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
   const schemaChecker = def.schema ? Compile(def.schema) : undefined
   const db = opts.db as unknown as Kysely<DB>
   const kitDb = opts.db
+  const aboutUsers = userTopics.has(def.topic)
 
   const count = (outcome: string, n = 1) => {
     if (n > 0) opts.metrics.consumerEvents.inc({ consumer: def.name, outcome }, n)
@@ -97,6 +103,11 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
         todo = events.filter((e) => fresh.has(e.id))
       }
       count('duplicate', events.length - todo.length)
+      if (aboutUsers && todo.length > 0) {
+        const kept = await withoutErasedSubjects(kit, todo)
+        count('erased', todo.length - kept.length)
+        todo = kept
+      }
       if (todo.length > 0) await def.handle(trx, todo)
       count('processed', todo.length)
       applied = todo

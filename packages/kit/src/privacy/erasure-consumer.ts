@@ -1,8 +1,10 @@
-import { ErasureRequested, type ErasureRequestedData, EventTypes, Topics, topicName } from '@attune/contracts'
+import { ErasureRequested, type ErasureRequestedData, EventTypes, erasedIds, Topics, topicName } from '@attune/contracts'
+import type { Transaction } from 'kysely'
 import type { KitTables } from '../db/kit-tables.ts'
 import type { ConsumerDefinition } from '../events/consumer.ts'
 import { makeEvent } from '../events/make-event.ts'
 import { enqueueEvents } from '../events/outbox.ts'
+import { lockForErasure, recordErasedSubjects } from './erased-subjects.ts'
 import type { PrivacyHooks } from './hooks.ts'
 
 export interface ErasureConsumerOptions {
@@ -14,9 +16,12 @@ export interface ErasureConsumerOptions {
 
 /**
  * The consumer the kit adds to every service declaring `privacy.erase`: for each
- * `privacy.erasure-requested` it erases the user and writes `privacy.erasure-completed` to the
- * outbox in the consumer's transaction, so the erasure and its confirmation commit together and a
- * redelivered request (inbox) is neither erased nor confirmed twice.
+ * `privacy.erasure-requested` it erases the user, and each anonymous id merged into it, and writes
+ * `privacy.erasure-completed` to the outbox in the consumer's transaction, so the erasure and its
+ * confirmation commit together and a redelivered request (inbox) is neither erased nor confirmed
+ * twice. Before erasing it records the ids' tombstones, under locks the service's other consumers
+ * share: an event about them dated before the request, consumed later, is then dropped instead of
+ * bringing the user back.
  */
 export function erasureConsumer<DB extends KitTables>(hooks: PrivacyHooks<DB>, opts: ErasureConsumerOptions): ConsumerDefinition<DB> {
   const topic = topicName(opts.topicPrefix, Topics.privacy)
@@ -27,9 +32,17 @@ export function erasureConsumer<DB extends KitTables>(hooks: PrivacyHooks<DB>, o
     schema: ErasureRequested,
     async handle(trx, events) {
       const now = opts.clock()
+      const kit = trx as unknown as Transaction<KitTables>
+      const subjects = (e: { data: unknown }) => erasedIds(e.data as ErasureRequestedData)
+      // The whole batch's locks first, in one ordered statement (see erased-subjects.ts).
+      await lockForErasure(
+        kit,
+        events.flatMap((e) => subjects(e)),
+      )
       for (const e of events) {
         const { requestId, userId } = e.data as ErasureRequestedData
-        await hooks.erase(trx, userId)
+        await recordErasedSubjects(kit, subjects(e), new Date(e.time))
+        for (const id of subjects(e)) await hooks.erase(trx, id)
         await enqueueEvents(trx, [
           {
             topic,

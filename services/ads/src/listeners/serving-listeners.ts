@@ -1,4 +1,4 @@
-import { EventTypes, Topics } from '@attune/contracts'
+import { type ErasureRequestedData, EventTypes, erasedIds, Topics } from '@attune/contracts'
 import type { ListenerDefinition } from '@attune/kit'
 import { usersChangedBy } from '../domain/users-changed.ts'
 import type { Serving } from '../serving/serving.ts'
@@ -31,7 +31,8 @@ export function servingListeners(serving: Serving): ListenerDefinition[] {
       name: 'users-erased',
       topics: [Topics.privacy],
       async handle(events) {
-        for (const e of events) if (e.type === EventTypes.erasureRequested.type) for (const userId of usersChangedBy([e])) await serving.forget(userId)
+        for (const e of events)
+          if (e.type === EventTypes.erasureRequested.type) for (const userId of erasedIds(e.data as ErasureRequestedData)) await serving.forget(userId)
       },
     },
   ]

@@ -1,4 +1,4 @@
-import { type ErasureRequestedData, EventTypes, Topics } from '@attune/contracts'
+import { type ErasureRequestedData, EventTypes, erasedIds, Topics } from '@attune/contracts'
 import type { ListenerDefinition } from '@attune/kit'
 import type { GenerationMemory } from '../memory/generation-memory.ts'
 
@@ -13,7 +13,7 @@ export function erasureListener(memory: GenerationMemory): ListenerDefinition {
     async handle(events) {
       for (const e of events) {
         if (e.type !== EventTypes.erasureRequested.type) continue
-        await memory.forget((e.data as ErasureRequestedData).userId)
+        for (const id of erasedIds(e.data as ErasureRequestedData)) await memory.forget(id)
       }
     },
   }

@@ -1,10 +1,4 @@
-import { createHash } from 'node:crypto'
 import type { PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus } from '@attune/contracts'
-
-/** What is kept of a user id once erased: sha256 hex, so "was user X erased?" can still be answered. */
-export function hashUserId(userId: string): string {
-  return createHash('sha256').update(userId).digest('hex')
-}
 
 /** `PRIVACY_SERVICES` as a list: trimmed, deduplicated, in the order given. */
 export function parseServiceList(spec: string): string[] {

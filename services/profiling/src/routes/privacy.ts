@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { EventTypes, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
-import { errors, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { EventTypes, MAX_ERASED_ANONYMOUS_IDS, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
+import { errors, hashUserId, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
-import { describeRequest, hashUserId, parseServiceList } from '../domain/privacy-requests.ts'
+import { describeRequest, parseServiceList } from '../domain/privacy-requests.ts'
 import { PrivacyRequestParams, PrivacyUserParams } from '../schemas/privacy.ts'
+import { mergedAnonymousIds } from '../store/identity-store.ts'
 import { createPrivacyRequest, findPrivacyRequest, requestConfirmations } from '../store/privacy-requests-store.ts'
 
 export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -15,7 +16,11 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     const request = await ctx.transaction(async (trx, emit) => {
       const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
       if (created) {
-        const event = makeEvent({ ...type, source: ctx.name, subject: userId, data: { requestId: request.id, userId } }, now)
+        // Every service erases the anonymous ids merged into the user too, even one that has not
+        // consumed the merge yet (the merge and the erasure travel on different topics).
+        const anonymousIds = kind === 'erasure' ? await mergedAnonymousIds(trx, userId, MAX_ERASED_ANONYMOUS_IDS) : []
+        const data = anonymousIds.length > 0 ? { requestId: request.id, userId, anonymousIds } : { requestId: request.id, userId }
+        const event = makeEvent({ ...type, source: ctx.name, subject: userId, data }, now)
         await emit([{ topic: ctx.topic(Topics.privacy), key: userId, event }])
       }
       return request

@@ -1,6 +1,6 @@
+import { hashUserId } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
-import { hashUserId } from '../domain/privacy-requests.ts'
 import { eraseUserPreferencesAndConsents } from './preferences-store.ts'
 import { forgetUserInPrivacyRequests } from './privacy-requests-store.ts'
 import { eraseUserSegments } from './segments-store.ts'

@@ -1,6 +1,6 @@
+import { hashUserId } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
-import { hashUserId } from '../domain/privacy-requests.ts'
 import { traitRowsOf } from '../domain/trait-documents.ts'
 import { exportUserPreferencesAndConsents } from './preferences-store.ts'
 import { userPrivacyRequests } from './privacy-requests-store.ts'

@@ -1,4 +1,4 @@
-import { EventTypes, Topics } from '@attune/contracts'
+import { type ErasureRequestedData, EventTypes, erasedIds, Topics } from '@attune/contracts'
 import type { ListenerDefinition } from '@attune/kit'
 import { itemLiveness, usersChangedBy } from '../domain/users-changed.ts'
 import type { ModelRegistry } from '../models/model-registry.ts'
@@ -34,7 +34,7 @@ export function servingListeners(serving: Serving, models: ModelRegistry): Liste
       handle(events) {
         for (const e of events) {
           if (e.type !== EventTypes.erasureRequested.type) continue
-          for (const userId of usersChangedBy([e])) serving.forget(userId)
+          for (const userId of erasedIds(e.data as ErasureRequestedData)) serving.forget(userId)
         }
       },
     },

@@ -13,6 +13,8 @@ type Db = Kysely<RecommendationDb>
 export async function eraseUser(trx: Db, userId: string): Promise<void> {
   // The anonymous ids merged into the user are theirs too (rows recorded under one after its merge).
   const linked = await trx.deleteFrom('identityLinks').where('userId', '=', userId).returning('anonymousId').execute()
+  // The id may itself be an anonymous one (the kit erases those an erasure request names).
+  await trx.deleteFrom('identityLinks').where('anonymousId', '=', userId).execute()
   const ids = [userId, ...linked.map((l) => l.anonymousId)]
   await trx.deleteFrom('userItemInteractions').where('userId', 'in', ids).execute()
   await trx.deleteFrom('follows').where('userId', 'in', ids).execute()
