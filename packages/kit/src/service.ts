@@ -204,7 +204,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
   const subscriptions: Subscription[] = []
   const consumers = [
     ...(def.consumers?.(context) ?? []),
-    ...(def.privacy ? [erasureConsumer(def.privacy, { service: def.name, topicPrefix: config.KAFKA_TOPIC_PREFIX, clock })] : []),
+    ...(def.privacy ? [erasureConsumer(def.privacy, { service: def.name, topicPrefix: config.KAFKA_TOPIC_PREFIX, clock, schema })] : []),
   ]
   let jobs: RunningJobs | undefined
 
@@ -241,6 +241,7 @@ export async function createService<DB extends KitTables, C extends BaseConfig>(
             log,
             metrics,
             onDeadLetter: () => relay.nudge(),
+            schema,
           }),
         }))
         const topics = [...new Set(runners.map((r) => r.topic))]

@@ -4,10 +4,12 @@
 // On real Postgres, including the locks that order an erasure against a consumer's batch.
 import { type AnyEvent, EventTypes, Topics, topicName } from '@attune/contracts'
 import {
+  erasureLockKey,
   eventSubjects,
   expireErasedSubjects,
   hashUserId,
   type KitTables,
+  lockForErasure,
   MemoryBus,
   makeEvent,
   openDatabase,
@@ -130,19 +132,25 @@ t.test('events about them dated before the erasure are dropped on every user top
   t.match(metrics.body, /consumer_events_total\{[^}]*consumer="record-interactions"[^}]*outcome="erased"[^}]*\} 2/)
 })
 
-t.test('a consumer batch and an erasure of the same id take turns', async (t) => {
+t.test('a consumer batch and an erasure take turns, whichever starts first', async (t) => {
   const root = db as unknown as Kysely<KitTables>
+  const key = erasureLockKey('holder')
   const waiting = async () => {
     const r = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(root)
     return (r.rows[0]?.n ?? 0) > 0 || undefined
   }
-  // The batch first: the erasure waits for it, so what it wrote is erased after it commits.
+  const erase = (id: string, onDone: () => void) =>
+    root.transaction().execute(async (trx) => {
+      await lockForErasure(trx, key)
+      await recordErasedSubjects(trx, [id], new Date())
+      onDone()
+    })
+  // The batch first: the erasure waits for it, so what the batch wrote is erased after it commits.
   let erased = false
   let erasing: Promise<void> | undefined
   await root.transaction().execute(async (trx) => {
-    t.same((await withoutErasedSubjects(trx, [interaction('erin', minutesAgo(1))])).length, 1, 'not erased yet')
-    erasing = root.transaction().execute(async (other) => {
-      await recordErasedSubjects(other, ['erin'], new Date())
+    t.same((await withoutErasedSubjects(trx, [interaction('erin', minutesAgo(1))], key)).length, 1, 'not erased yet')
+    erasing = erase('erin', () => {
       erased = true
     })
     await waitFor(waiting, { what: 'the erasure waiting for the batch’s lock' })
@@ -150,10 +158,57 @@ t.test('a consumer batch and an erasure of the same id take turns', async (t) =>
   })
   await erasing
   t.ok(erased, 'the erasure went on once the batch committed')
-  // The erasure first: a batch after it reads its tombstone.
   await root.transaction().execute(async (trx) => {
-    t.same(await withoutErasedSubjects(trx, [interaction('erin', minutesAgo(1))]), [], 'dropped once erased')
+    t.same(await withoutErasedSubjects(trx, [interaction('erin', minutesAgo(1))], key), [], 'dropped once erased')
   })
+  // The erasure first: the batch waits, then reads the tombstone committed meanwhile (a snapshot
+  // taken before the wait would not see it).
+  let release = () => {}
+  const held = new Promise<void>((r) => {
+    release = r
+  })
+  const erasure = root.transaction().execute(async (trx) => {
+    await lockForErasure(trx, key)
+    await recordErasedSubjects(trx, ['fred'], new Date())
+    await held
+  })
+  await waitFor(
+    async () => {
+      const r = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and mode = 'ExclusiveLock'`.execute(
+        root,
+      )
+      return (r.rows[0]?.n ?? 0) > 0 || undefined
+    },
+    { what: 'the erasure holding its lock' },
+  )
+  const batch = root.transaction().execute((trx) => withoutErasedSubjects(trx, [interaction('fred', minutesAgo(1)), interaction('gina', minutesAgo(1))], key))
+  await waitFor(waiting, { what: 'the batch waiting for the erasure' })
+  release()
+  await erasure
+  t.same(
+    (await batch).map((e) => e.subject),
+    ['gina'],
+    'the batch saw the erasure that committed while it waited',
+  )
+})
+
+t.test('with more recent tombstones than are read at once, they are looked up by the batch’s ids', async (t) => {
+  const root = db as unknown as Kysely<KitTables>
+  const many = Array.from({ length: 1200 }, (_, i) => `bulk-${i}`)
+  await root.transaction().execute((trx) => recordErasedSubjects(trx, many, new Date()))
+  const kept = await root
+    .transaction()
+    .execute((trx) =>
+      withoutErasedSubjects(
+        trx,
+        [interaction('bulk-7', minutesAgo(1)), interaction('bulk-1199', minutesAgo(1)), interaction('hank', minutesAgo(1))],
+        erasureLockKey('holder'),
+      ),
+    )
+  t.same(
+    kept.map((e) => e.subject),
+    ['hank'],
+  )
 })
 
 t.test('tombstones expire', async (t) => {

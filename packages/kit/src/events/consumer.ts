@@ -5,7 +5,7 @@ import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
 import type { KitTables } from '../db/kit-tables.ts'
 import type { Metrics } from '../metrics.ts'
-import { withoutErasedSubjects } from '../privacy/erased-subjects.ts'
+import { erasureLockKey, withoutErasedSubjects } from '../privacy/erased-subjects.ts'
 import type { ConsumedMessage } from './bus.ts'
 import { enqueueEvents } from './outbox.ts'
 
@@ -38,6 +38,8 @@ export interface ConsumerRunnerOptions {
   /** Called after dead-letter rows were written, so the relay publishes them promptly. */
   onDeadLetter: () => void
   sleep?: (ms: number) => Promise<void>
+  /** The service's schema: events about erased ids are checked under its erasure lock. */
+  schema: string
 }
 
 // Topics whose events are about users: their consumers drop events about an erased user that
@@ -82,6 +84,7 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
   const db = opts.db as unknown as Kysely<DB>
   const kitDb = opts.db
   const aboutUsers = userTopics.has(def.topic)
+  const lockKey = erasureLockKey(opts.schema)
 
   const count = (outcome: string, n = 1) => {
     if (n > 0) opts.metrics.consumerEvents.inc({ consumer: def.name, outcome }, n)
@@ -104,7 +107,7 @@ export function createConsumerRunner<DB extends KitTables>(def: ConsumerDefiniti
       }
       count('duplicate', events.length - todo.length)
       if (aboutUsers && todo.length > 0) {
-        const kept = await withoutErasedSubjects(kit, todo)
+        const kept = await withoutErasedSubjects(kit, todo, lockKey)
         count('erased', todo.length - kept.length)
         todo = kept
       }

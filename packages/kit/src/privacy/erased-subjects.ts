@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { AnyEvent } from '@attune/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { BaseConfig } from '../config.ts'
@@ -7,49 +7,46 @@ import type { JobDefinition } from './jobs.ts'
 
 /** sha256 hex of a user or anonymous id: what is kept of an id once it is erased. */
 export function hashUserId(id: string): string {
-  return createHash('sha256').update(id).digest('hex')
+  return hash('sha256', id, 'hex')
 }
 
-// Advisory locks keyed by (class, bucket): the class keeps them apart from every other advisory
-// lock (the migrations' take one bigint key), and 256 buckets bound the locks a batch takes.
+// One advisory lock per service schema, keyed (class, schema): the class keeps it apart from every
+// other advisory lock (the migrations' take one bigint key), the schema from the other services
+// sharing a database. Erasures are rare: while one runs, that service's consumers wait for it
+// (milliseconds), and it waits for their batches in flight.
 const LOCK_CLASS = 0x61747465 // 'atte'
-const BUCKETS = 256
 
-function bucketsOf(hashes: Iterable<string>): number[] {
-  const buckets = new Set<number>()
-  for (const h of hashes) buckets.add(Number.parseInt(h.slice(0, 2), 16) % BUCKETS)
-  // In one order everywhere, so an erasure and a consumer never wait for each other in a cycle.
-  return [...buckets].sort((a, b) => a - b)
+/** The lock key of a service's schema (32-bit FNV-1a of its name). */
+export function erasureLockKey(schema: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < schema.length; i++) h = Math.imul(h ^ schema.charCodeAt(i), 0x01000193)
+  return h | 0
 }
 
 /**
- * Serializes the erasure of these ids against the consumers applying events about them: an
- * erasure takes the ids' locks exclusively, a consumer's batch shares them, each until its
- * transaction ends. So a batch either commits before the erasure deletes (and is deleted with the
- * rest), or reads the erasure's tombstones after it committed.
+ * Serializes erasures against the consumers applying events: an erasure takes its schema's lock
+ * exclusively, a consumer's batch shares it, each until its transaction ends. So a batch either
+ * commits before the erasure deletes (and is deleted with the rest), or reads the erasure's
+ * tombstones after it committed.
  */
-async function lockSubjects(trx: Kysely<KitTables>, hashes: Iterable<string>, mode: 'share' | 'exclusive'): Promise<void> {
-  const buckets = bucketsOf(hashes)
-  if (buckets.length === 0) return
-  const lock = mode === 'share' ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`
-  await sql`select count(${lock}(${LOCK_CLASS}::int, b)) from unnest(${buckets}::int[]) as b`.execute(trx)
+async function lock(trx: Kysely<KitTables>, key: number, mode: 'share' | 'exclusive'): Promise<void> {
+  const fn = mode === 'share' ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`
+  await sql`select ${fn}(${LOCK_CLASS}::int, ${key}::int)`.execute(trx)
 }
 
-/** Takes the locks of erasing these ids (held until the transaction ends). */
-export function lockForErasure(trx: Kysely<KitTables>, ids: readonly string[]): Promise<void> {
-  return lockSubjects(trx, new Set(ids.map(hashUserId)), 'exclusive')
+/** Takes the lock of erasing in this schema (held until the transaction ends); before deleting. */
+export function lockForErasure(trx: Kysely<KitTables>, lockKey: number): Promise<void> {
+  return lock(trx, lockKey, 'exclusive')
 }
 
 /**
- * Records that these ids were erased as of `at` (the time the erasure was asked for), after
- * taking their locks; in the erasure's transaction, before it deletes. Kept as hashes, for
- * `PRIVACY_TOMBSTONE_DAYS`: long enough for every event about them still in flight to arrive.
+ * Records that these ids were erased as of `at` (the time the erasure was asked for), in the
+ * erasure's transaction, under `lockForErasure`. Kept as hashes, for `PRIVACY_TOMBSTONE_DAYS`:
+ * long enough for every event about them still in flight to arrive.
  */
 export async function recordErasedSubjects(trx: Kysely<KitTables>, ids: readonly string[], at: Date): Promise<void> {
   const hashes = [...new Set(ids.map(hashUserId))]
   if (hashes.length === 0) return
-  // Already held when the erasure consumer locked its whole batch first (advisory locks nest).
-  await lockSubjects(trx, hashes, 'exclusive')
   await trx
     .insertInto('erasedSubjects')
     .values(hashes.map((subjectHash) => ({ subjectHash, erasedAt: at })))
@@ -82,32 +79,44 @@ export function eventSubjects(e: AnyEvent): string[] {
  * The events that are not about an id erased after they happened: an event about a user, dated
  * at or before that user's erasure, arriving once the erasure is done (another topic, a late
  * partition, a redelivery) would bring back what was erased. Events dated after the erasure are
- * new facts and pass. Takes the ids' locks shared, in the consumer's transaction.
+ * new facts and pass. Shares the schema's erasure lock, in the consumer's transaction.
+ *
+ * Only erasures made after the batch's oldest event can drop anything, and there are usually none:
+ * one small indexed count, and no hashing, on the common path.
  */
-export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[]): Promise<AnyEvent[]> {
-  const hashesOf = new Map<string, string[]>()
+export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[], lockKey: number): Promise<AnyEvent[]> {
+  if (events.length === 0) return events
+  await lock(trx, lockKey, 'share')
+  let oldest = Number.POSITIVE_INFINITY
+  for (const e of events) oldest = Math.min(oldest, Date.parse(e.time))
+  const since = new Date(oldest)
+  const recent = await trx.selectFrom('erasedSubjects').select('subjectHash').where('erasedAt', '>=', since).limit(1).executeTakeFirst()
+  if (!recent) return events
   const hashOf = new Map<string, string>()
+  const subjectsOf = new Map<string, string[]>()
   for (const e of events) {
-    const hashes: string[] = []
-    for (const id of eventSubjects(e)) {
-      let h = hashOf.get(id)
-      if (h === undefined) {
-        h = hashUserId(id)
-        hashOf.set(id, h)
-      }
-      hashes.push(h)
-    }
-    hashesOf.set(e.id, hashes)
+    subjectsOf.set(
+      e.id,
+      eventSubjects(e).map((id) => {
+        let h = hashOf.get(id)
+        if (h === undefined) {
+          h = hashUserId(id)
+          hashOf.set(id, h)
+        }
+        return h
+      }),
+    )
   }
-  const all = [...new Set(hashOf.values())]
-  if (all.length === 0) return events
-  await lockSubjects(trx, all, 'share')
-  const rows = await trx.selectFrom('erasedSubjects').select(['subjectHash', 'erasedAt']).where(sql<boolean>`subject_hash = any(${all}::text[])`).execute()
-  if (rows.length === 0) return events
+  const rows = await trx
+    .selectFrom('erasedSubjects')
+    .select(['subjectHash', 'erasedAt'])
+    .where('erasedAt', '>=', since)
+    .where(sql<boolean>`subject_hash = any(${[...new Set(hashOf.values())]}::text[])`)
+    .execute()
   const erasedAt = new Map(rows.map((r) => [r.subjectHash, r.erasedAt.getTime()]))
   return events.filter((e) => {
     const time = Date.parse(e.time)
-    return !(hashesOf.get(e.id) ?? []).some((h) => {
+    return !(subjectsOf.get(e.id) ?? []).some((h) => {
       const at = erasedAt.get(h)
       return at !== undefined && time <= at
     })

@@ -4,7 +4,7 @@ import type { KitTables } from '../db/kit-tables.ts'
 import type { ConsumerDefinition } from '../events/consumer.ts'
 import { makeEvent } from '../events/make-event.ts'
 import { enqueueEvents } from '../events/outbox.ts'
-import { lockForErasure, recordErasedSubjects } from './erased-subjects.ts'
+import { erasureLockKey, lockForErasure, recordErasedSubjects } from './erased-subjects.ts'
 import type { PrivacyHooks } from './hooks.ts'
 
 export interface ErasureConsumerOptions {
@@ -12,6 +12,8 @@ export interface ErasureConsumerOptions {
   service: string
   topicPrefix: string
   clock: () => Date
+  /** The service's schema: its erasure lock (see erased-subjects.ts). */
+  schema: string
 }
 
 /**
@@ -34,11 +36,7 @@ export function erasureConsumer<DB extends KitTables>(hooks: PrivacyHooks<DB>, o
       const now = opts.clock()
       const kit = trx as unknown as Transaction<KitTables>
       const subjects = (e: { data: unknown }) => erasedIds(e.data as ErasureRequestedData)
-      // The whole batch's locks first, in one ordered statement (see erased-subjects.ts).
-      await lockForErasure(
-        kit,
-        events.flatMap((e) => subjects(e)),
-      )
+      await lockForErasure(kit, erasureLockKey(opts.schema))
       for (const e of events) {
         const { requestId, userId } = e.data as ErasureRequestedData
         await recordErasedSubjects(kit, subjects(e), new Date(e.time))

@@ -1,6 +1,6 @@
-import { EventTypes, Topics } from '@attune/contracts'
-import { AppError, makeEvent, problemRef, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, problemRef, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
+import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
 import { mergeIdentity, mergeLogPage } from '../store/identity-store.ts'
 
@@ -23,17 +23,7 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
         const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)
-        if (o.status === 'merged')
-          await emit([
-            {
-              topic: ctx.topic(Topics.profiles),
-              key: userId,
-              event: makeEvent(
-                { ...EventTypes.profileUpdated, source: ctx.name, subject: userId, data: { userId, changed: ['identity'], mergedAnonymousId: anonymousId } },
-                now,
-              ),
-            },
-          ])
+        if (o.status === 'merged') await emit([identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now)])
         return o
       })
       if (outcome.status === 'conflict')

@@ -2,6 +2,7 @@ import type { Interaction } from '@attune/contracts'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { ProfilingDb } from '../db.ts'
+import type { IdentityMerge } from '../domain/identity-merged.ts'
 import { foldTraitIncrements } from '../domain/trait-increments.ts'
 import { linkedUsers, mergeIdentity } from './identity-store.ts'
 import { addTraitIncrements } from './trait-aggregates-store.ts'
@@ -16,7 +17,7 @@ export function profileIdOf(i: Pick<Interaction, 'userId' | 'anonymousId'>, link
  * collector's, so each event counts exactly once: only ids the insert reported as new come here).
  * Merges identities first (identify events, or any event carrying both ids), then attributes
  * anonymous events to the user they were merged into and adds the batch's increments.
- * Returns the profiles touched.
+ * Returns the profiles touched and the merges made (each to be announced).
  */
 export async function applyInteractionTraits(
   trx: Kysely<ProfilingDb>,
@@ -24,10 +25,12 @@ export async function applyInteractionTraits(
   batch: { interaction: Interaction; receivedAt: Date }[],
   now: Date,
   log: Pick<Logger, 'info'>,
-): Promise<string[]> {
+): Promise<{ profiles: string[]; merges: IdentityMerge[] }> {
+  const merges: IdentityMerge[] = []
   for (const { interaction: i } of batch) {
     if (i.userId && i.anonymousId) {
       const outcome = await mergeIdentity(trx, schema, i.anonymousId, i.userId, 'identify', now)
+      if (outcome.status === 'merged') merges.push({ anonymousId: i.anonymousId, userId: i.userId })
       if (outcome.status === 'conflict') log.info({ eventId: i.id }, 'anonymous id already merged into another user; not re-merged')
     }
   }
@@ -40,5 +43,5 @@ export async function applyInteractionTraits(
   })
   const inc = foldTraitIncrements(attributed)
   await addTraitIncrements(trx, schema, inc, now)
-  return [...inc.seen.keys()]
+  return { profiles: [...inc.seen.keys()], merges }
 }

@@ -4,6 +4,7 @@ import type { ProfilingDb } from '../db.ts'
 import { type CollectedEvent, interactionRecorded, recordedData } from '../domain/collect-events.ts'
 import { type GatedEvents, gateByConsent, type WithoutConsent } from '../domain/consent-gate.ts'
 import { consentState } from '../domain/consents.ts'
+import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { applyInteractionTraits } from './apply-interaction-traits.ts'
 import { analyticsConsents } from './consents-store.ts'
 import { insertNewEvents, type ReceivedEvent } from './events-store.ts'
@@ -70,7 +71,7 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
   const fresh = await ctx.transaction(async (trx, emit) => {
     const inserted = await insertNewEvents(trx, all)
     const stored = all.filter((e) => inserted.has(e.event.interaction.id))
-    await applyInteractionTraits(
+    const { merges } = await applyInteractionTraits(
       trx,
       ctx.schema,
       stored.map((e) => ({ interaction: e.event.interaction, receivedAt: e.receivedAt })),
@@ -78,13 +79,14 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
       ctx.log,
     )
     const topic = ctx.topic(Topics.interactions)
-    await emit(
-      stored.map(({ event: e, receivedAt }) => ({
+    await emit([
+      ...stored.map(({ event: e, receivedAt }) => ({
         topic,
         key: e.subject,
         event: makeEvent({ ...interactionRecorded, source: ctx.name, subject: e.subject, data: recordedData(e, receivedAt), time: e.occurredAt }, receivedAt),
       })),
-    )
+      ...merges.map((m) => identityMergedMessage(ctx.name, ctx.topic, m, now)),
+    ])
     return inserted
   })
   return requests.map(({ gated, toStore }) => ({

@@ -90,10 +90,11 @@ t.test('erasure deletes every profiling row about the user, merged anonymous his
   const stored = await sql<Record<string, unknown>>`select * from profiling.privacy_requests where id = ${started.id}`.execute(database.root)
   t.notMatch(JSON.stringify(stored.rows), /user-e1/, 'the request row keeps only the hash')
   const published = bus.messages('attune.privacy').map((m) => JSON.parse(m.value))
-  t.ok(
-    published.some((e) => e.type === 'privacy.erasure-requested' && e.data.requestId === started.id && e.subject === 'user-e1'),
-    'the request went out on attune.privacy keyed by the user',
-  )
+  const requested = published.find((e) => e.type === 'privacy.erasure-requested' && e.data.requestId === started.id)
+  t.equal(requested?.subject, 'user-e1', 'the request went out on attune.privacy keyed by the user')
+  t.same(requested?.data.anonymousIds, ['anon-e1'], 'naming the anonymous id merged into the user, for services that have not seen the merge')
+  const tombstones = await sql<{ h: string }>`select subject_hash as h from profiling.erased_subjects`.execute(database.root)
+  t.same(tombstones.rows.map((r) => r.h).sort(), [sha256('user-e1'), sha256('anon-e1')].sort(), 'tombstones of both, as hashes')
   t.ok(published.some((e) => e.type === 'privacy.erasure-completed' && e.data.requestId === started.id && e.data.service === 'profiling'))
 })
 

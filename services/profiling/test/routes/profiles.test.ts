@@ -164,7 +164,14 @@ t.test('merging an anonymous history into a user combines them; lookups follow t
   )
 })
 
-t.test('an identify event merges too', async (t) => {
+t.test('an identify event merges too, and the merge is announced once', async (t) => {
+  const published: { userId?: string; mergedAnonymousId?: string }[] = []
+  const sub = await bus.subscribe({
+    groupId: `${prefix}.merges`,
+    topics: [`${prefix}.profiles`],
+    handleBatch: async (m) => void published.push(...m.map((x) => JSON.parse(x.value).data)),
+  })
+  t.teardown(() => sub.stop())
   await send([{ type: 'view', anonymousId: 'anon-2', itemId: 'c1' }])
   await waitFor(async () => (await traitsOf('anon-2'))?.traits.counts['7d']?.view === 1, { timeoutMs: 30_000, what: 'anonymous view' })
   await send([{ type: 'identify', anonymousId: 'anon-2', userId: 'dora' }])
@@ -176,6 +183,19 @@ t.test('an identify event merges too', async (t) => {
     { timeoutMs: 30_000, what: 'identify merge' },
   )
   t.equal(dora.userId, 'dora')
+  // The same pair again, then another user claiming the same device: no new merge, no announcement.
+  await send([{ type: 'view', anonymousId: 'anon-2', userId: 'dora', itemId: 'c2' }])
+  await send([{ type: 'view', anonymousId: 'anon-2', userId: 'erin', itemId: 'c3' }])
+  // Announcements are keyed by user: once erin's later merge is seen, an earlier one would have been.
+  const sentinel = await app.inject({ method: 'POST', url: '/v1/identities/merge', headers: asAdmin, payload: { anonymousId: 'anon-erin', userId: 'erin' } })
+  t.equal(sentinel.statusCode, 200)
+  await waitFor(() => published.some((d) => d.mergedAnonymousId === 'anon-erin'), { timeoutMs: 30_000, what: 'the announcement of erin’s merge' })
+  await waitFor(() => published.some((d) => d.mergedAnonymousId === 'anon-2'), { timeoutMs: 30_000, what: 'the announcement of dora’s merge' })
+  t.same(
+    published.filter((d) => d.mergedAnonymousId === 'anon-2'),
+    [{ userId: 'dora', changed: ['identity'], mergedAnonymousId: 'anon-2' }],
+    'the merge made by an event is announced once, to the user profiling chose',
+  )
   const bad = await send([{ type: 'identify', userId: 'dora' }])
   t.equal(bad.statusCode, 400)
   t.equal(bad.json().errors[0].field, '/events/0/anonymousId')

@@ -5,8 +5,10 @@ import { announcedMerges } from '../domain/identity-merges.ts'
 import { mergeAnonymousHistory } from '../store/identity-merge-store.ts'
 
 /**
- * Identity merges made through profiling's API (`POST /v1/identities/merge`), which no interaction
- * carries: the anonymous history moves to the user as for an event with both ids. Applying one
+ * The identity merges profiling made and announced (`profile.updated` with `mergedAnonymousId`):
+ * through its API, or on an event carrying both ids. The anonymous history moves to the user, and
+ * later anonymous events count for it. Only profiling decides: when two users claim one anonymous
+ * id, its first merge is the one announced, so both services (and an erasure) agree. Applying one
  * twice changes nothing, so no inbox rows are kept for the many other `profile.updated` events.
  */
 export const identityMergesConsumer: ConsumerDefinition<RecommendationDb> = {

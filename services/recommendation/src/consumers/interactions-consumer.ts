@@ -3,22 +3,23 @@ import type { ConsumerDefinition } from '@attune/kit'
 import type { RecommendationDb } from '../db.ts'
 import { feedbackIncrements } from '../domain/attribution.ts'
 import { followChanges } from '../domain/follows.ts'
-import { anonymousIds, attributedToUsers, identityMerges, latestTime } from '../domain/identity-merges.ts'
+import { anonymousIds, attributedToUsers } from '../domain/identity-merges.ts'
 import type { InteractionWeights } from '../domain/interaction-weights.ts'
 import { popularityIncrements } from '../domain/popularity.ts'
 import { userItemIncrements } from '../domain/user-item-state.ts'
 import { addFeedback } from '../store/feedback-store.ts'
 import { applyFollowChanges } from '../store/follows-store.ts'
-import { linkedUsers, mergeAnonymousHistory } from '../store/identity-merge-store.ts'
+import { linkedUsers } from '../store/identity-merge-store.ts'
 import { applyUserItemIncrements } from '../store/interactions-store.ts'
 import { addPopularity } from '../store/popularity-store.ts'
 
 /**
  * Everything recommendation learns from `attune.interactions`, applied in one transaction with one
  * inbox write per event (an anonymous visitor's events once merged counted for their user):
- * per-item popularity, each user's per-item weights and counts (what the
- * personal recommenders learn from), the follow graph, views and clicks per `recommendationId`,
- * then identity merges — last, because they move the rows the others just wrote for the same batch.
+ * per-item popularity, each user's per-item weights and counts (what the personal recommenders
+ * learn from), the follow graph, views and clicks per `recommendationId`. An event carrying both
+ * ids counts for the user, but merges nothing here: merges are profiling's, applied from its
+ * announcements (identity-merges-consumer.ts), so both services agree on who an anonymous id is.
  */
 export function interactionsConsumer(weights: InteractionWeights): ConsumerDefinition<RecommendationDb> {
   return {
@@ -34,14 +35,6 @@ export function interactionsConsumer(weights: InteractionWeights): ConsumerDefin
       await applyUserItemIncrements(trx, userItemIncrements(batch, weights))
       await applyFollowChanges(trx, followChanges(batch))
       await addFeedback(trx, feedbackIncrements(batch))
-      // An anonymous id already linked was merged before (and its anonymous-only events are counted
-      // for the user above): a site sending both ids on every event would otherwise move it again
-      // in every batch.
-      await mergeAnonymousHistory(
-        trx,
-        identityMerges(recorded).filter((m) => !links.has(m.anonymousId)),
-        latestTime(recorded),
-      )
     },
   }
 }

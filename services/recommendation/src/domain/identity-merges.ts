@@ -1,27 +1,9 @@
 import type { InteractionRecordedData } from '@attune/contracts'
-import { occurredAt } from './interaction-actor.ts'
 
 /** An anonymous visitor now known as a user: their history moves to the user. */
 export interface IdentityMerge {
   anonymousId: string
   userId: string
-}
-
-/**
- * The merges a batch makes, each pair once, in batch order: every event carrying both ids (and
- * they differ), an `identify` or any other, as profiling merges them.
- */
-export function identityMerges(batch: InteractionRecordedData[]): IdentityMerge[] {
-  const seen = new Set<string>()
-  const out: IdentityMerge[] = []
-  for (const { interaction: i } of batch) {
-    if (!i.userId || !i.anonymousId || i.userId === i.anonymousId) continue
-    const key = `${i.anonymousId}\u0000${i.userId}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    out.push({ anonymousId: i.anonymousId, userId: i.userId })
-  }
-  return out
 }
 
 /** The anonymous ids a batch's events carry, each once. */
@@ -36,11 +18,6 @@ export function attributedToUsers(batch: InteractionRecordedData[], links: Reado
     const userId = !d.interaction.userId && d.interaction.anonymousId ? links.get(d.interaction.anonymousId) : undefined
     return userId ? { ...d, interaction: { ...d.interaction, userId } } : d
   })
-}
-
-/** When the batch's latest event happened (a merge made by the batch is dated by it). */
-export function latestTime(batch: InteractionRecordedData[]): Date {
-  return new Date(Math.max(...batch.map((d) => occurredAt(d).getTime())))
 }
 
 /** The merges announced on `attune.profiles` (`profile.updated` with `mergedAnonymousId`), each once. */

@@ -46,6 +46,14 @@ async function deliver(messages: ReturnType<typeof message>[]) {
   await bus.idle()
 }
 const record = (...fields: Fields[]) => deliver(fields.map(message))
+/** Profiling's announcement of a merge it made (API or an event carrying both ids). */
+function announceMerge(anonymousId: string, userId: string) {
+  const e = makeEvent(
+    { type: 'profile.updated', source: 'profiling', subject: userId, data: { userId, changed: ['identity'], mergedAnonymousId: anonymousId } },
+    now,
+  )
+  return deliver([{ topic: 'attune.profiles', key: userId, value: JSON.stringify(e) }])
+}
 const row = async (userId: string, itemId: string) => (await userHistory(db, userId)).find((h) => h.itemId === itemId)
 const weightOf = async (userId: string, itemId: string) => (await row(userId, itemId))?.weight
 
@@ -210,7 +218,7 @@ t.test('the content walk leaves out hidden and expired items', async (t) => {
   t.same(await ids({ includeHidden: true }), ['c-1', 'c-2', 'c-3', 'c-4'])
 })
 
-t.test('identify moves what was learned under the anonymous id to the user', async (t) => {
+t.test('a merge profiling announces (after an identify) moves what was learned under the anonymous id to the user', async (t) => {
   const anon = { userId: undefined, anonymousId: 'anon-m' }
   await record({ type: 'like', itemId: 'm-1', userId: 'um' }, { type: 'click', itemId: 'm-2', userId: 'um' })
   await record(
@@ -221,6 +229,8 @@ t.test('identify moves what was learned under the anonymous id to the user', asy
     { type: 'identify', userId: 'um', anonymousId: 'anon-m' },
     { type: 'hide', itemId: 'm-2', ...anon },
   )
+  t.ok((await userHistory(db, 'anon-m')).length > 0, 'the identify alone merges nothing here: profiling decides merges')
+  await announceMerge('anon-m', 'um')
   t.same(await userHistory(db, 'anon-m'), [], 'nothing left under the anonymous id')
   const weights = Object.fromEntries((await userHistory(db, 'um')).map((h) => [h.itemId, h.weight]))
   t.same(weights, { 'm-1': 4 + 2, 'm-2': 2 - 2, 'm-3': 1 }, 'weights of both ids add up')
@@ -231,26 +241,40 @@ t.test('identify moves what was learned under the anonymous id to the user', asy
   t.equal((await db.selectFrom('recommendationFeedback').select('userId').where('recommendationId', '=', 'rec-m').executeTakeFirst())?.userId, 'um')
 })
 
-t.test('any event with both ids merges, later anonymous events count for the user, and erasure takes both', async (t) => {
+t.test('announced merges: later anonymous events count for the user, the first merge wins, and erasure takes both', async (t) => {
   const anon = { userId: undefined, anonymousId: 'anon-late' }
   await record({ type: 'view', itemId: 'l-1', ...anon })
-  // Not an identify: profiling merges on any event carrying both ids, and so does this service.
+  // An event with both ids counts for the user; the merge itself comes from profiling's announcement.
   await record({ type: 'click', itemId: 'l-2', userId: 'ul', anonymousId: 'anon-late' })
+  t.same(
+    (await userHistory(db, 'anon-late')).map((h) => h.itemId),
+    ['l-1'],
+    'not merged before profiling says so',
+  )
+  await announceMerge('anon-late', 'ul')
   t.same(await userHistory(db, 'anon-late'), [], 'the anonymous history moved')
   // An anonymous event that arrives after the merge (another partition, a late batch).
   await record({ type: 'like', itemId: 'l-3', ...anon })
   t.same(await userHistory(db, 'anon-late'), [], 'nothing new under the anonymous id')
   t.same((await userHistory(db, 'ul')).map((h) => h.itemId).sort(), ['l-1', 'l-2', 'l-3'])
 
+  // One device, two users: profiling merges it into the first and announces only that merge.
   await record({ type: 'view', itemId: 'l-4', userId: undefined, anonymousId: 'anon-other' })
   await record({ type: 'view', itemId: 'l-7', userId: 'ul-other', anonymousId: 'anon-other' })
   await record({ type: 'view', itemId: 'l-5', userId: 'ul-second', anonymousId: 'anon-other' })
+  await announceMerge('anon-other', 'ul-other')
   t.same(
     (await userHistory(db, 'ul-second')).map((h) => h.itemId),
     ['l-5'],
-    'the first merge of an anonymous id wins, as in profiling',
+    'the second user gets only their own event',
   )
-  t.same((await userHistory(db, 'ul-other')).map((h) => h.itemId).sort(), ['l-4', 'l-7'], 'the visit before the merge went to the first user')
+  t.same((await userHistory(db, 'ul-other')).map((h) => h.itemId).sort(), ['l-4', 'l-7'], 'the visit before the merge went to the user profiling chose')
+  await announceMerge('anon-other', 'ul-second')
+  t.same(
+    (await userHistory(db, 'ul-second')).map((h) => h.itemId),
+    ['l-5'],
+    'a later merge of a linked id changes nothing: the first wins',
+  )
 
   const erasure = makeEvent({ type: 'privacy.erasure-requested', source: 'profiling', subject: 'ul', data: { requestId: randomUUID(), userId: 'ul' } }, now)
   await deliver([{ topic: 'attune.privacy', key: 'ul', value: JSON.stringify(erasure) }])
