@@ -116,9 +116,14 @@ t.test('events about them dated before the erasure are dropped on every user top
     minutesAgo(2),
   )
   const newFact = interaction('carol', new Date(Date.now() + 1000))
+  // Dated ahead by the client's clock, but received before the erasure.
+  const aheadButReceived = makeEvent(
+    { ...EventTypes.interactionRecorded, source: 'profiling', subject: 'carol', data: { userId: 'carol', receivedAt: minutesAgo(3).toISOString() } },
+    new Date(Date.now() + 120_000),
+  )
   const someoneElse = interaction('dan', minutesAgo(3))
   await publish(Topics.profiles, lateMerge)
-  for (const e of [late, lateAnonymous, someoneElse, newFact]) await publish(Topics.interactions, e)
+  for (const e of [late, lateAnonymous, aheadButReceived, someoneElse, newFact]) await publish(Topics.interactions, e)
   await waitFor(() => applied(newFact.id), { what: 'the event after the erasure' })
   await waitFor(async () => (await db.selectFrom('inbox').select('eventId').where('eventId', '=', lateMerge.id).executeTakeFirst()) ?? undefined, {
     what: 'the late merge consumed',
@@ -126,10 +131,11 @@ t.test('events about them dated before the erasure are dropped on every user top
   t.notOk(await applied(late.id), 'the user’s late event is dropped')
   t.notOk(await applied(lateAnonymous.id), 'the merged anonymous id’s late event is dropped')
   t.notOk(await applied(lateMerge.id), 'the late merge is dropped: no link to the erased user comes back')
+  t.notOk(await applied(aheadButReceived.id), 'an event dated ahead but received before the erasure is dropped')
   t.ok(await applied(someoneElse.id), 'other users are untouched')
   t.same(await factsOf(['carol']), ['carol'], 'only the event after the erasure (a new fact) is kept')
   const metrics = await service.app.inject({ method: 'GET', url: '/metrics' })
-  t.match(metrics.body, /consumer_events_total\{[^}]*consumer="record-interactions"[^}]*outcome="erased"[^}]*\} 2/)
+  t.match(metrics.body, /consumer_events_total\{[^}]*consumer="record-interactions"[^}]*outcome="erased"[^}]*\} 3/)
 })
 
 t.test('a consumer batch and an erasure take turns, whichever starts first', async (t) => {

@@ -76,6 +76,19 @@ export function eventSubjects(e: AnyEvent): string[] {
 }
 
 /**
+ * When an event was known to have happened by: its time, or when it was received if earlier (an
+ * interaction's time is the client's, up to minutes ahead; what was received before an erasure is
+ * from before it).
+ */
+function happenedBy(e: AnyEvent): number {
+  const time = Date.parse(e.time)
+  const receivedAt = (e.data as { receivedAt?: unknown } | null)?.receivedAt
+  if (typeof receivedAt !== 'string') return time
+  const received = Date.parse(receivedAt)
+  return Number.isNaN(received) ? time : Math.min(time, received)
+}
+
+/**
  * The events that are not about an id erased after they happened: an event about a user, dated
  * at or before that user's erasure, arriving once the erasure is done (another topic, a late
  * partition, a redelivery) would bring back what was erased. Events dated after the erasure are
@@ -88,7 +101,7 @@ export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyE
   if (events.length === 0) return events
   await lock(trx, lockKey, 'share')
   let oldest = Number.POSITIVE_INFINITY
-  for (const e of events) oldest = Math.min(oldest, Date.parse(e.time))
+  for (const e of events) oldest = Math.min(oldest, happenedBy(e))
   const since = new Date(oldest)
   const recent = await trx.selectFrom('erasedSubjects').select('subjectHash').where('erasedAt', '>=', since).limit(1).executeTakeFirst()
   if (!recent) return events
@@ -115,7 +128,7 @@ export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyE
     .execute()
   const erasedAt = new Map(rows.map((r) => [r.subjectHash, r.erasedAt.getTime()]))
   return events.filter((e) => {
-    const time = Date.parse(e.time)
+    const time = happenedBy(e)
     return !(subjectsOf.get(e.id) ?? []).some((h) => {
       const at = erasedAt.get(h)
       return at !== undefined && time <= at

@@ -21,9 +21,9 @@ export interface ErasureConsumerOptions {
  * `privacy.erasure-requested` it erases the user, and each anonymous id merged into it, and writes
  * `privacy.erasure-completed` to the outbox in the consumer's transaction, so the erasure and its
  * confirmation commit together and a redelivered request (inbox) is neither erased nor confirmed
- * twice. Before erasing it records the ids' tombstones, under locks the service's other consumers
- * share: an event about them dated before the request, consumed later, is then dropped instead of
- * bringing the user back.
+ * twice. Before erasing it records the ids' tombstones, under the service's erasure lock, which
+ * its other consumers share: an event about them dated before the request, consumed later, is then
+ * dropped instead of bringing the user back.
  */
 export function erasureConsumer<DB extends KitTables>(hooks: PrivacyHooks<DB>, opts: ErasureConsumerOptions): ConsumerDefinition<DB> {
   const topic = topicName(opts.topicPrefix, Topics.privacy)
