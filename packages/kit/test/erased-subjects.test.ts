@@ -116,6 +116,17 @@ t.test('events about them dated before the erasure are dropped on every user top
     minutesAgo(2),
   )
   const newFact = interaction('carol', new Date(Date.now() + 1000))
+  // Received after the erasure, about something that happened before it: collected since, new data
+  // (profiling stores it too).
+  const collectedSince = makeEvent(
+    {
+      ...EventTypes.interactionRecorded,
+      source: 'profiling',
+      subject: 'carol',
+      data: { userId: 'carol', receivedAt: new Date(Date.now() + 500).toISOString() },
+    },
+    minutesAgo(3),
+  )
   // Dated ahead by the client's clock, but received before the erasure.
   const aheadButReceived = makeEvent(
     { ...EventTypes.interactionRecorded, source: 'profiling', subject: 'carol', data: { userId: 'carol', receivedAt: minutesAgo(3).toISOString() } },
@@ -123,7 +134,7 @@ t.test('events about them dated before the erasure are dropped on every user top
   )
   const someoneElse = interaction('dan', minutesAgo(3))
   await publish(Topics.profiles, lateMerge)
-  for (const e of [late, lateAnonymous, aheadButReceived, someoneElse, newFact]) await publish(Topics.interactions, e)
+  for (const e of [late, lateAnonymous, aheadButReceived, collectedSince, someoneElse, newFact]) await publish(Topics.interactions, e)
   await waitFor(() => applied(newFact.id), { what: 'the event after the erasure' })
   await waitFor(async () => (await db.selectFrom('inbox').select('eventId').where('eventId', '=', lateMerge.id).executeTakeFirst()) ?? undefined, {
     what: 'the late merge consumed',
@@ -133,7 +144,8 @@ t.test('events about them dated before the erasure are dropped on every user top
   t.notOk(await applied(lateMerge.id), 'the late merge is dropped: no link to the erased user comes back')
   t.notOk(await applied(aheadButReceived.id), 'an event dated ahead but received before the erasure is dropped')
   t.ok(await applied(someoneElse.id), 'other users are untouched')
-  t.same(await factsOf(['carol']), ['carol'], 'only the event after the erasure (a new fact) is kept')
+  t.ok(await applied(collectedSince.id), 'an event received after the erasure is new data, whenever it happened')
+  t.same(await factsOf(['carol']), ['carol', 'carol'], 'only the events collected after the erasure are kept')
   const metrics = await service.app.inject({ method: 'GET', url: '/metrics' })
   t.match(metrics.body, /consumer_events_total\{[^}]*consumer="record-interactions"[^}]*outcome="erased"[^}]*\} 3/)
 })

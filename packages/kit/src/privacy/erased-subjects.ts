@@ -76,32 +76,31 @@ export function eventSubjects(e: AnyEvent): string[] {
 }
 
 /**
- * When an event was known to have happened by: its time, or when it was received if earlier (an
- * interaction's time is the client's, up to minutes ahead; what was received before an erasure is
- * from before it).
+ * When an event entered Attune: when profiling received it (`receivedAt` of an interaction, the
+ * server's clock), else its time (a service's own event is dated when it was made). An event
+ * collected before an erasure is from before it, whatever its client clock said; one collected
+ * after it is new data, in every service as in profiling, which stores it.
  */
-function happenedBy(e: AnyEvent): number {
-  const time = Date.parse(e.time)
+function collectedAt(e: AnyEvent): number {
   const receivedAt = (e.data as { receivedAt?: unknown } | null)?.receivedAt
-  if (typeof receivedAt !== 'string') return time
-  const received = Date.parse(receivedAt)
-  return Number.isNaN(received) ? time : Math.min(time, received)
+  const received = typeof receivedAt === 'string' ? Date.parse(receivedAt) : Number.NaN
+  return Number.isNaN(received) ? Date.parse(e.time) : received
 }
 
 /**
- * The events that are not about an id erased after they happened: an event about a user, dated
- * at or before that user's erasure, arriving once the erasure is done (another topic, a late
- * partition, a redelivery) would bring back what was erased. Events dated after the erasure are
- * new facts and pass. Shares the schema's erasure lock, in the consumer's transaction.
+ * The events that are not about an id erased after they were collected: an event about a user,
+ * collected at or before that user's erasure, arriving once the erasure is done (another topic, a
+ * late partition, a redelivery) would bring back what was erased. Events collected after the
+ * erasure are new data and pass. Shares the schema's erasure lock, in the consumer's transaction.
  *
- * Only erasures made after the batch's oldest event can drop anything, and there are usually none:
+ * Only erasures made after the batch's earliest collected event can drop anything, and there are usually none:
  * one small indexed count, and no hashing, on the common path.
  */
 export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[], lockKey: number): Promise<AnyEvent[]> {
   if (events.length === 0) return events
   await lock(trx, lockKey, 'share')
   let oldest = Number.POSITIVE_INFINITY
-  for (const e of events) oldest = Math.min(oldest, happenedBy(e))
+  for (const e of events) oldest = Math.min(oldest, collectedAt(e))
   const since = new Date(oldest)
   const recent = await trx.selectFrom('erasedSubjects').select('subjectHash').where('erasedAt', '>=', since).limit(1).executeTakeFirst()
   if (!recent) return events
@@ -128,7 +127,7 @@ export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyE
     .execute()
   const erasedAt = new Map(rows.map((r) => [r.subjectHash, r.erasedAt.getTime()]))
   return events.filter((e) => {
-    const time = happenedBy(e)
+    const time = collectedAt(e)
     return !(subjectsOf.get(e.id) ?? []).some((h) => {
       const at = erasedAt.get(h)
       return at !== undefined && time <= at
