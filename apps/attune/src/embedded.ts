@@ -187,6 +187,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       // Tracking links point at this server's /ads prefix.
       // Personalized ad copy asks generation over HTTP through this server too.
       ...(def.name === 'ads' ? { ADS_PUBLIC_URL: `${baseUrl}/ads`, GENERATION_URL: `${baseUrl}/generation`, GENERATION_API_KEY: internalKey } : {}),
+      // A user's export in one document: profiling asks every other service, through this server.
+      ...(def.name === 'profiling'
+        ? {
+            PRIVACY_EXPORT_SOURCES: definitions
+              .filter((d) => d.name !== 'profiling' && d.privacy?.export)
+              .map((d) => `${d.name}=${baseUrl}/${d.name}`)
+              .join(','),
+            PRIVACY_EXPORT_API_KEY: internalKey,
+          }
+        : {}),
     })
     // Each definition is typed by its own tables; here only the kit's part matters.
     const service = await createService(def as unknown as ServiceDefinition<KitTables>, { config, database, bus, logger: log.child({ service: def.name }) })

@@ -39,7 +39,6 @@ const start = async <S extends { close(): Promise<void> }>(s: Promise<S>): Promi
   running.push(started)
   return started
 }
-const prof = await start(startTestService(profiling, { database, bus: bus('profiling'), env }))
 const reco = await start(startTestService(recommendation, { database, bus: bus('recommendation'), env }))
 // The news chatbot asks recommendation over HTTP, as it does in a cluster.
 const recoUrl = await reco.app.listen({ host: '127.0.0.1', port: 0 })
@@ -49,6 +48,22 @@ const gen = await start(
 )
 const sched = await start(startTestService(scheduling, { database, bus: bus('scheduling'), env }))
 const ad = await start(startTestService(ads, { database, bus: bus('ads'), env: { ...env, ADS_MIN_CLICK_MS: '0', ADS_REFRESH_MS: '200' } }))
+// Profiling gathers a user's export from the five others over HTTP.
+const sources = [`recommendation=${recoUrl}`]
+for (const [name, s] of [
+  ['sentiment', senti],
+  ['generation', gen],
+  ['scheduling', sched],
+  ['ads', ad],
+] as const)
+  sources.push(`${name}=${await s.app.listen({ host: '127.0.0.1', port: 0 })}`)
+const prof = await start(
+  startTestService(profiling, {
+    database,
+    bus: bus('profiling'),
+    env: { ...env, PRIVACY_EXPORT_SOURCES: sources.join(','), PRIVACY_EXPORT_API_KEY: TEST_SECRET_KEY },
+  }),
+)
 
 /** A request that must succeed; its JSON answer. */
 async function call(service: { app: ServiceApp }, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, headers = asAdmin) {
@@ -213,6 +228,18 @@ t.test('after an erasure completes, no table of any service holds the user id or
       [user, anonymous, otherDevice, comment].some((x) => exportedBefore[name]?.includes(x)),
       `${name}'s export holds the user's data`,
     )
+  // The same, in one document from profiling.
+  const everywhere = async () => {
+    const e = await call(prof, 'GET', `/v1/privacy/users/${user}/export`)
+    t.same(Object.keys(e.services as object).sort(), [...SCHEMAS].sort(), 'one document holds every service’s part')
+    return Object.fromEntries(Object.entries(e.services as object).map(([k, v]) => [k, JSON.stringify(v)]))
+  }
+  const wholeBefore = await everywhere()
+  for (const name of SCHEMAS)
+    t.ok(
+      [user, anonymous, otherDevice, comment].some((x) => wholeBefore[name]?.includes(x)),
+      `${name}'s part of the whole export holds the user's data`,
+    )
 
   const started = await call(prof, 'POST', `/v1/privacy/erasure/${user}`)
   const done = await waitFor(
@@ -229,6 +256,11 @@ t.test('after an erasure completes, no table of any service holds the user id or
   t.same(await placesHolding(anonymous), {}, 'nor their anonymous id')
   t.same(await placesHolding(otherDevice), {}, 'nor the anonymous id merged through the API')
   t.same(await placesHolding(comment), {}, 'nor the text they wrote')
+  const wholeAfter = await everywhere()
+  t.notOk(
+    SCHEMAS.some((name) => [anonymous, otherDevice, comment].some((x) => wholeAfter[name]?.includes(x))),
+    'the whole export holds nothing of theirs after the erasure',
+  )
   const exportedAfter = await exported()
   for (const name of SCHEMAS) {
     t.not(exportedAfter[name], exportedBefore[name], `${name}'s export held something the erasure took`)

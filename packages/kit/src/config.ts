@@ -55,6 +55,16 @@ export const BaseConfigSchema = Type.Object({
     default: 'profiling,recommendation,sentiment,generation,scheduling,ads',
     description: 'Comma-separated services that must confirm an erasure before it completes',
   }),
+  PRIVACY_EXPORT_SOURCES: Type.String({
+    pattern: '^$|^[a-z][a-z0-9-]*=https?://[^,\\s]+(,[a-z][a-z0-9-]*=https?://[^,\\s]+)*$',
+    default: '',
+    description:
+      'Services whose part profiling gathers into one export (GET /v1/privacy/users/{userId}/export): comma-separated name=baseUrl, e.g. recommendation=http://recommendation:3000 (profiling)',
+  }),
+  PRIVACY_EXPORT_API_KEY: Type.Optional(
+    Type.String({ minLength: 1, description: 'A secret (admin) key the export sources accept, sent when gathering their parts (profiling)' }),
+  ),
+  PRIVACY_EXPORT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120000, default: 10000, description: 'Per source, when gathering an export (profiling)' }),
   PRIVACY_TOMBSTONE_DAYS: Type.Integer({
     minimum: 1,
     maximum: 3650,

@@ -17,6 +17,15 @@ const UserData = Type.Object(
   },
 )
 
+/** A service's export of a user read in one snapshot: the hook's reads see the same moment, whatever commits meanwhile. */
+export function exportSnapshot<DB>(db: Kysely<DB>, exportUser: (db: Kysely<DB>, userId: string) => Promise<unknown>, userId: string): Promise<unknown> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => exportUser(trx, userId))
+}
+
 /**
  * `GET /v1/privacy/users/{userId}/data`, on every service with a `privacy.export` hook: the right
  * of access (GDPR art. 15) answered by each service that holds user data, now, for an admin key.
@@ -41,12 +50,7 @@ export function registerPrivacyExportRoute<DB>(
     },
     async (request) => {
       const { userId } = request.params
-      // One snapshot: the hook's reads see the same moment, whatever commits meanwhile.
-      const data = await deps.db
-        .transaction()
-        .setIsolationLevel('repeatable read')
-        .setAccessMode('read only')
-        .execute((trx) => deps.exportUser(trx, userId))
+      const data = await exportSnapshot(deps.db, deps.exportUser, userId)
       return { service: deps.service, userId, exportedAt: deps.clock().toISOString(), data }
     },
   )

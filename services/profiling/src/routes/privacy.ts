@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { EventTypes, MAX_ERASED_ANONYMOUS_IDS, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
-import { errors, hashUserId, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, errors, exportSnapshot, hashUserId, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { fetchExportPart } from '../clients/export-parts.ts'
 import type { ProfilingDb } from '../db.ts'
+import { parseExportSources } from '../domain/export-sources.ts'
 import { describeRequest, parseServiceList } from '../domain/privacy-requests.ts'
-import { PrivacyRequestParams, PrivacyUserParams } from '../schemas/privacy.ts'
+import { PrivacyRequestParams, PrivacyUserParams, UserExport } from '../schemas/privacy.ts'
 import { mergedAnonymousIds } from '../store/identity-store.ts'
+import { exportUser } from '../store/privacy-export-store.ts'
 import { createPrivacyRequest, findPrivacyRequest, requestConfirmations } from '../store/privacy-requests-store.ts'
 
 export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -60,6 +63,42 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       },
     },
     async (request, reply) => reply.code(202).send(await startRequest('erasure', request.params.userId)),
+  )
+
+  app.get(
+    '/v1/privacy/users/:userId/export',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        operationId: 'exportUserEverywhere',
+        tags: ['privacy'],
+        summary: 'Everything Attune holds about a user, from every service, in one document',
+        description:
+          'The right of access (GDPR art. 15) in one call: profiling’s part and, gathered now, the part of each service in `PRIVACY_EXPORT_SOURCES` (its `GET /v1/privacy/users/{userId}/data`). Each part is one snapshot of its service; the services are read one after another in time, not in one snapshot. A service that cannot answer makes it a 502 naming the service: an export is complete or not given.',
+        params: PrivacyUserParams,
+        response: { 200: UserExport, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { userId } = request.params
+      const sources = parseExportSources(ctx.config.PRIVACY_EXPORT_SOURCES)
+      const options = {
+        timeoutMs: ctx.config.PRIVACY_EXPORT_TIMEOUT_MS,
+        ...(ctx.config.PRIVACY_EXPORT_API_KEY ? { apiKey: ctx.config.PRIVACY_EXPORT_API_KEY } : {}),
+      }
+      const [own, parts] = await Promise.all([
+        exportSnapshot(ctx.db, exportUser, userId),
+        Promise.allSettled(sources.map((s) => fetchExportPart(s, userId, options))),
+      ])
+      const failed = parts.flatMap((p) => (p.status === 'rejected' ? [p.reason instanceof Error ? p.reason.message : String(p.reason)] : []))
+      if (failed.length > 0) throw new AppError('bad_gateway', `The export could not be gathered from every service: ${failed.join('; ')}`)
+      const services: Record<string, unknown> = { [ctx.name]: own }
+      sources.forEach((s, i) => {
+        const p = parts[i]
+        if (p?.status === 'fulfilled') services[s.service] = p.value
+      })
+      return { userId, exportedAt: ctx.clock().toISOString(), services }
+    },
   )
 
   app.get(
