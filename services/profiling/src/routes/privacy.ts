@@ -74,7 +74,7 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         tags: ['privacy'],
         summary: 'Everything Attune holds about a user, from every service, in one document',
         description:
-          'The right of access (GDPR art. 15) in one call: profiling’s part and, gathered now, the part of each service in `PRIVACY_EXPORT_SOURCES` (its `GET /v1/privacy/users/{userId}/data`). Each part is one snapshot of its service; the services are read one after another in time, not in one snapshot. A service that cannot answer makes it a 502 naming the service: an export is complete or not given.',
+          'The right of access (GDPR art. 15) in one call: profiling’s part and, gathered now, the part of each service in `PRIVACY_EXPORT_SOURCES` (its `GET /v1/privacy/users/{userId}/data`). Each part is one snapshot of its service; the services are asked at the same time, each in its own snapshot, not in one snapshot across them. A service that cannot answer makes it a 502 naming the service: an export is complete or not given.',
         params: PrivacyUserParams,
         response: { 200: UserExport, ...problemResponses },
       },
