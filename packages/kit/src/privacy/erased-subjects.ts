@@ -94,13 +94,14 @@ function collectedAt(e: AnyEvent): number {
  * erasure are new data and pass. Shares the schema's erasure lock, in the consumer's transaction.
  *
  * Only erasures made after the batch's earliest collected event can drop anything, and there are usually none:
- * one small indexed count, and no hashing, on the common path.
+ * one small indexed read, and no hashing, on the common path.
  */
 export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[], lockKey: number): Promise<AnyEvent[]> {
   if (events.length === 0) return events
   await lock(trx, lockKey, 'share')
+  const collected = events.map(collectedAt)
   let oldest = Number.POSITIVE_INFINITY
-  for (const e of events) oldest = Math.min(oldest, collectedAt(e))
+  for (const t of collected) oldest = Math.min(oldest, t)
   const since = new Date(oldest)
   const recent = await trx.selectFrom('erasedSubjects').select('subjectHash').where('erasedAt', '>=', since).limit(1).executeTakeFirst()
   if (!recent) return events
@@ -126,8 +127,8 @@ export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyE
     .where(sql<boolean>`subject_hash = any(${[...new Set(hashOf.values())]}::text[])`)
     .execute()
   const erasedAt = new Map(rows.map((r) => [r.subjectHash, r.erasedAt.getTime()]))
-  return events.filter((e) => {
-    const time = collectedAt(e)
+  return events.filter((e, i) => {
+    const time = collected[i] as number
     return !(subjectsOf.get(e.id) ?? []).some((h) => {
       const at = erasedAt.get(h)
       return at !== undefined && time <= at

@@ -35,12 +35,13 @@ export function erasureConsumer<DB extends KitTables>(hooks: PrivacyHooks<DB>, o
     async handle(trx, events) {
       const now = opts.clock()
       const kit = trx as unknown as Transaction<KitTables>
-      const subjects = (e: { data: unknown }) => erasedIds(e.data as ErasureRequestedData)
       await lockForErasure(kit, erasureLockKey(opts.schema))
       for (const e of events) {
-        const { requestId, userId } = e.data as ErasureRequestedData
-        await recordErasedSubjects(kit, subjects(e), new Date(e.time))
-        for (const id of subjects(e)) await hooks.erase(trx, id)
+        const data = e.data as ErasureRequestedData
+        const { requestId, userId } = data
+        const ids = erasedIds(data)
+        await recordErasedSubjects(kit, ids, new Date(e.time))
+        for (const id of ids) await hooks.erase(trx, id)
         await enqueueEvents(trx, [
           {
             topic,

@@ -3,10 +3,8 @@ import type { ExportSource } from '../domain/export-sources.ts'
 /** Why a service's part could not be had; the message names the service, never the user. */
 export class ExportPartError extends Error {
   override name = 'ExportPartError'
-  readonly service: string
   constructor(service: string, reason: string) {
     super(`${service}: ${reason}`)
-    this.service = service
   }
 }
 

@@ -65,6 +65,13 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     async (request, reply) => reply.code(202).send(await startRequest('erasure', request.params.userId)),
   )
 
+  // Read once: the configuration does not change while the service runs.
+  const exportSources = parseExportSources(ctx.config.PRIVACY_EXPORT_SOURCES)
+  const exportOptions = {
+    timeoutMs: ctx.config.PRIVACY_EXPORT_TIMEOUT_MS,
+    ...(ctx.config.PRIVACY_EXPORT_API_KEY ? { apiKey: ctx.config.PRIVACY_EXPORT_API_KEY } : {}),
+  }
+
   app.get(
     '/v1/privacy/users/:userId/export',
     {
@@ -81,19 +88,14 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     },
     async (request) => {
       const { userId } = request.params
-      const sources = parseExportSources(ctx.config.PRIVACY_EXPORT_SOURCES)
-      const options = {
-        timeoutMs: ctx.config.PRIVACY_EXPORT_TIMEOUT_MS,
-        ...(ctx.config.PRIVACY_EXPORT_API_KEY ? { apiKey: ctx.config.PRIVACY_EXPORT_API_KEY } : {}),
-      }
       const [own, parts] = await Promise.all([
         exportSnapshot(ctx.db, exportUser, userId),
-        Promise.allSettled(sources.map((s) => fetchExportPart(s, userId, options))),
+        Promise.allSettled(exportSources.map((s) => fetchExportPart(s, userId, exportOptions))),
       ])
       const failed = parts.flatMap((p) => (p.status === 'rejected' ? [p.reason instanceof Error ? p.reason.message : String(p.reason)] : []))
       if (failed.length > 0) throw new AppError('bad_gateway', `The export could not be gathered from every service: ${failed.join('; ')}`)
       const services: Record<string, unknown> = { [ctx.name]: own }
-      sources.forEach((s, i) => {
+      exportSources.forEach((s, i) => {
         const p = parts[i]
         if (p?.status === 'fulfilled') services[s.service] = p.value
       })
