@@ -1,5 +1,6 @@
 import t from 'tap'
 import { resolveStyle } from '../../src/domain/style.ts'
+import { readerAct } from '../../src/providers/offline/compose-story.ts'
 import { offlineProvider } from '../../src/providers/offline-provider.ts'
 import type { CompletionRequest } from '../../src/providers/provider.ts'
 
@@ -44,4 +45,15 @@ t.test('story turns are JSON; streams end with usage', async (t) => {
   const parts = []
   for await (const p of provider.stream(req({}))) parts.push(p)
   t.ok('usage' in (parts.at(-1) ?? {}))
+})
+
+t.test("a story turn tells the reader's input in the second person", async (t) => {
+  const characters = ['Mara', 'Ada Lovelace']
+  t.equal(readerAct('Examine the desk drawer', characters), 'You decide to examine the desk drawer.', 'an option')
+  t.equal(readerAct('Ask Mara about the lamp', characters), 'You decide to ask Mara about the lamp.', 'names keep their capitals')
+  t.equal(readerAct('I open the door!', characters), 'You open the door.')
+  t.equal(readerAct("I'm lost", characters), 'You are lost.')
+  t.equal(readerAct('we were here', characters), 'You were here.')
+  t.equal(readerAct('Mara climbs the stairs.', characters), 'Mara climbs the stairs.', 'a sentence about a character stays as it is')
+  t.equal(readerAct('Ada looks up', characters), 'Ada looks up.')
 })
