@@ -6,7 +6,7 @@
 //    (bare-proxy.ts); one request at a time, the three in rotating order; p50/p99 of each and of
 //    the differences;
 // 2. chatbot turns/s with the offline provider (recommendations from a local HTTP server).
-// BENCH_REQUESTS (default 2000 per side, after BENCH_WARMUP rounds, default 1000), BENCH_SECONDS (default 10),
+// BENCH_REQUESTS (default 8000 per side, after BENCH_WARMUP rounds, default 1000), BENCH_SECONDS (default 10),
 // BENCH_CONNECTIONS (default 8).
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +17,7 @@ import { keepAliveFetch } from '../src/providers/keep-alive-fetch.ts'
 import { startFakeRecommendation } from '../test/support/fake-recommendation.ts'
 import { startBenchServer } from './bench-server.ts'
 
-const requests = Number(process.env.BENCH_REQUESTS ?? 2000)
+const requests = Number(process.env.BENCH_REQUESTS ?? 8000)
 const warmup = Number(process.env.BENCH_WARMUP ?? 1000)
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
