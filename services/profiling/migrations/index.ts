@@ -7,6 +7,7 @@ import * as createSegments from './0005-create-segments.ts'
 import * as createProfileReadFunction from './0006-create-profile-read-function.ts'
 import * as leaveRoomForAggregateUpdates from './0007-leave-room-for-aggregate-updates.ts'
 import * as oneTraitRowPerProfile from './0008-one-trait-row-per-profile.ts'
+import * as createSuppressions from './0009-create-suppressions.ts'
 
 /** This service's migrations in the order they run (by name). */
 export const migrations: MigrationSet = {
@@ -18,4 +19,5 @@ export const migrations: MigrationSet = {
   '0006-create-profile-read-function': createProfileReadFunction,
   '0007-leave-room-for-aggregate-updates': leaveRoomForAggregateUpdates,
   '0008-one-trait-row-per-profile': oneTraitRowPerProfile,
+  '0009-create-suppressions': createSuppressions,
 }

@@ -97,6 +97,14 @@ export interface PrivacyConfirmationsTable {
   confirmedAt: ColumnType<Date, Date, never>
 }
 
+/** A suppressed id (hashed), see migration 0009. */
+export interface SuppressionsTable {
+  subjectHash: string
+  userIdHash: string
+  requestId: string | null
+  suppressedAt: Date
+}
+
 export interface SegmentsTable {
   id: string
   kind: 'rule' | 'learned'
@@ -125,6 +133,7 @@ export interface ProfilingDb extends KitTables {
   consentRecords: ConsentRecordsTable
   privacyRequests: PrivacyRequestsTable
   privacyConfirmations: PrivacyConfirmationsTable
+  suppressions: SuppressionsTable
   segments: SegmentsTable
   segmentMembers: SegmentMembersTable
 }

@@ -3,6 +3,7 @@ import type { ProfilingDb } from '../db.ts'
 import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
 import { mergeIdentity, mergeLogPage } from '../store/identity-store.ts'
+import { suppressedIds } from '../store/suppressions-store.ts'
 
 export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
   app.post(
@@ -13,13 +14,20 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
         tags: ['identities'],
         summary: 'Merge an anonymous history into a known user',
         description:
-          'Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409.',
+          'Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409, and so is a suppressed user or anonymous id (see `PUT /v1/privacy/suppressions/{userId}`).',
         body: MergeRequest,
         response: { 200: MergeResult, 409: problemRef, ...problemResponses },
       },
     },
     async (request) => {
       const { anonymousId, userId } = request.body
+      const suppressed = await suppressedIds(ctx.db, [anonymousId, userId])
+      if (suppressed.size > 0)
+        throw new AppError('conflict', 'Data about a suppressed id is not collected', {
+          errors: (['anonymousId', 'userId'] as const).flatMap((f) =>
+            suppressed.has(request.body[f]) ? [{ field: `/${f}`, in: 'body' as const, message: 'is suppressed' }] : [],
+          ),
+        })
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
         const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)

@@ -32,6 +32,9 @@ export const EventBatchAccepted = Type.Object(
     duplicates: Type.Array(Type.String(), { description: 'Ids already stored (or repeated in this batch): not stored again' }),
     aggregated: Type.Optional(Type.Integer({ minimum: 1, description: 'Of the accepted, how many were kept only in aggregate (no analytics consent)' })),
     dropped: Type.Optional(Type.Array(Type.String(), { description: 'Ids dropped for lack of analytics consent (ANALYTICS_WITHOUT_CONSENT=drop)' })),
+    suppressed: Type.Optional(
+      Type.Array(Type.String(), { description: 'Ids refused because their user or anonymous id is suppressed: not stored, not published' }),
+    ),
   },
   { additionalProperties: false, examples: [{ accepted: 1, duplicates: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11'] }] },
 )

@@ -30,3 +30,41 @@ export const UserExport = Type.Object(
     ],
   },
 )
+
+export const ErasureQuery = Type.Object(
+  {
+    suppress: Type.Boolean({
+      default: false,
+      description:
+        'Also suppress the user and the anonymous ids merged into it: from now on their collected events are refused and identity merges naming them are a 409, until `DELETE /v1/privacy/suppressions/{userId}`',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type ErasureQuery = Static<typeof ErasureQuery>
+
+export const Suppression = Type.Object(
+  {
+    userId: ExternalId,
+    userIdHash: Type.String({ description: 'sha256 of the user id, hex: all that is stored of it' }),
+    suppressedAt: Type.String({ format: 'date-time' }),
+    requestId: Type.Union([Uuid, Type.Null()], { description: 'The erasure that asked for it, or null (suppressed on its own)' }),
+    subjects: Type.Integer({
+      minimum: 1,
+      description: 'Ids it covers: the user and the anonymous ids merged into it when it was suppressed',
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        userId: 'user-42',
+        userIdHash: '2c6e6a3a1b0f4f5c1f2e0c9f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+        suppressedAt: '2026-11-25T09:00:00.000Z',
+        requestId: null,
+        subjects: 2,
+      },
+    ],
+  },
+)
+export type Suppression = Static<typeof Suppression>

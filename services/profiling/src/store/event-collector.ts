@@ -5,9 +5,11 @@ import { type CollectedEvent, interactionRecorded, recordedData } from '../domai
 import { type GatedEvents, gateByConsent, type WithoutConsent } from '../domain/consent-gate.ts'
 import { consentState } from '../domain/consents.ts'
 import { identityMergedMessage } from '../domain/identity-merged.ts'
+import { subjectIdsOf, withoutSuppressed } from '../domain/suppression.ts'
 import { applyInteractionTraits } from './apply-interaction-traits.ts'
 import { analyticsConsents } from './consents-store.ts'
 import { insertNewEvents, type ReceivedEvent } from './events-store.ts'
+import { suppressedIds } from './suppressions-store.ts'
 
 /** One request's validated events. */
 export interface CollectInput {
@@ -15,8 +17,9 @@ export interface CollectInput {
   receivedAt: Date
 }
 
-/** What became of them: how consent sorted them, and the ids stored now (the rest were already stored). */
+/** What became of them: the ids refused as suppressed, how consent sorted the rest, and the ids stored now (the rest were already stored). */
 export interface CollectOutcome {
+  suppressed: string[]
   gated: GatedEvents
   stored: Set<string>
 }
@@ -54,10 +57,17 @@ export function eventCollector(ctx: CollectorContext, withoutConsent: WithoutCon
 async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConsent, inputs: readonly CollectInput[]): Promise<CollectOutcome[]> {
   const now = new Date(Math.max(...inputs.map((i) => i.receivedAt.getTime())))
   const userIds = inputs.flatMap((i) => i.events.flatMap((e) => (e.interaction.userId ? [e.interaction.userId] : [])))
-  const consents = await analyticsConsents(ctx.db, userIds, now)
+  const [suppressedSubjects, consents] = await Promise.all([
+    suppressedIds(
+      ctx.db,
+      inputs.flatMap((i) => i.events.flatMap(subjectIdsOf)),
+    ),
+    analyticsConsents(ctx.db, userIds, now),
+  ])
   // An id sent by two requests of one commit is stored for the first; the second reports it as a duplicate.
   const claimed = new Set<string>()
-  const requests = inputs.map(({ events, receivedAt }) => {
+  const requests = inputs.map(({ events: collected, receivedAt }) => {
+    const { allowed: events, suppressed: refused } = withoutSuppressed(collected, suppressedSubjects)
     const gated = gateByConsent(events, (e) => consentState(e.interaction.userId ? consents.get(e.interaction.userId) : undefined, receivedAt), withoutConsent)
     const toStore: ReceivedEvent[] = []
     for (const event of [...gated.kept, ...gated.aggregated]) {
@@ -65,7 +75,7 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
       claimed.add(event.interaction.id)
       toStore.push({ event, receivedAt })
     }
-    return { gated, toStore }
+    return { suppressed: refused, gated, toStore }
   })
   const all = requests.flatMap((r) => r.toStore)
   const fresh = await ctx.transaction(async (trx, emit) => {
@@ -89,7 +99,8 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
     ])
     return inserted
   })
-  return requests.map(({ gated, toStore }) => ({
+  return requests.map(({ suppressed, gated, toStore }) => ({
+    suppressed,
     gated,
     stored: new Set(toStore.flatMap((e) => (fresh.has(e.event.interaction.id) ? [e.event.interaction.id] : []))),
   }))

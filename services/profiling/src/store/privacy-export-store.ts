@@ -5,6 +5,7 @@ import { traitRowsOf } from '../domain/trait-documents.ts'
 import { exportUserPreferencesAndConsents } from './preferences-store.ts'
 import { userPrivacyRequests } from './privacy-requests-store.ts'
 import { segmentsOfUser } from './segments-store.ts'
+import { findSuppression } from './suppressions-store.ts'
 import { parseTraitDocument, traitDocumentColumns } from './trait-aggregates-store.ts'
 
 type Db = Kysely<ProfilingDb>
@@ -24,7 +25,7 @@ export async function exportUser(db: Db, userId: string) {
     .orderBy('occurredAt')
     .orderBy('id')
     .execute()
-  const [profile, sentiment, mergeLog, preferencesAndConsents, segments, privacyRequests] = await Promise.all([
+  const [profile, sentiment, mergeLog, preferencesAndConsents, segments, privacyRequests, suppression] = await Promise.all([
     db
       .selectFrom('profiles')
       .select(['attributes', 'firstSeen', 'lastSeen', 'updatedAt', ...traitDocumentColumns])
@@ -35,6 +36,7 @@ export async function exportUser(db: Db, userId: string) {
     exportUserPreferencesAndConsents(db, userId),
     segmentsOfUser(db, userId),
     userPrivacyRequests(db, hashUserId(userId)),
+    findSuppression(db, userId),
   ])
   const empty = { daily: {}, affinities: {}, affinitiesAsOf: null, hours: {}, languages: {} }
   // Every stored day: the export covers what is held, not only what traits currently count.
@@ -49,5 +51,6 @@ export async function exportUser(db: Db, userId: string) {
     ...preferencesAndConsents,
     segments,
     privacyRequests,
+    suppression: suppression ?? null,
   }
 }
