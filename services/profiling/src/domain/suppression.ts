@@ -3,7 +3,7 @@ import type { CollectedEvent } from './collect-events.ts'
 /** The ids an event is about: its user and its anonymous id (an event with both merges them). */
 export function subjectIdsOf(e: CollectedEvent): string[] {
   const { userId, anonymousId } = e.interaction
-  return userId && anonymousId ? [userId, anonymousId] : userId ? [userId] : anonymousId ? [anonymousId] : []
+  return [userId, anonymousId].filter((id): id is string => Boolean(id))
 }
 
 /** Events about no suppressed id, and the ids of those refused: an event naming any suppressed id is refused whole. */

@@ -21,15 +21,15 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
     },
     async (request) => {
       const { anonymousId, userId } = request.body
-      const suppressed = await suppressedIds(ctx.db, [anonymousId, userId])
-      if (suppressed.size > 0)
-        throw new AppError('conflict', 'Data about a suppressed id is not collected', {
-          errors: (['anonymousId', 'userId'] as const).flatMap((f) =>
-            suppressed.has(request.body[f]) ? [{ field: `/${f}`, in: 'body' as const, message: 'is suppressed' }] : [],
-          ),
-        })
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
+        const suppressed = await suppressedIds(trx, [anonymousId, userId])
+        if (suppressed.size > 0)
+          throw new AppError('conflict', 'Data about a suppressed id is not collected', {
+            errors: (['anonymousId', 'userId'] as const).flatMap((f) =>
+              suppressed.has(request.body[f]) ? [{ field: `/${f}`, in: 'body' as const, message: 'is suppressed' }] : [],
+            ),
+          })
         const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)
         if (o.status === 'merged') await emit([identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now)])
         return o

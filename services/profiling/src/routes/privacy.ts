@@ -24,11 +24,12 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     const type = kind === 'erasure' ? EventTypes.erasureRequested : EventTypes.exportRequested
     const request = await ctx.transaction(async (trx, emit) => {
       const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
-      // Every service erases the anonymous ids merged into the user too, even one that has not
-      // consumed the merge yet (the merge and the erasure travel on different topics).
-      const anonymousIds = kind === 'erasure' && (created || o.suppress) ? await mergedAnonymousIds(trx, userId, MAX_ERASED_ANONYMOUS_IDS) : []
-      if (o.suppress) await suppress(trx, { userId, anonymousIds, requestId: request.id, now })
+      const merged = kind === 'erasure' && (created || o.suppress) ? await mergedAnonymousIds(trx, userId) : []
+      if (o.suppress) await suppress(trx, { userId, anonymousIds: merged, requestId: request.id, now })
       if (created) {
+        // Every service erases the anonymous ids merged into the user too, even one that has not
+        // consumed the merge yet (the merge and the erasure travel on different topics).
+        const anonymousIds = merged.slice(0, MAX_ERASED_ANONYMOUS_IDS)
         const data = anonymousIds.length > 0 ? { requestId: request.id, userId, anonymousIds } : { requestId: request.id, userId }
         const event = makeEvent({ ...type, source: ctx.name, subject: userId, data }, now)
         await emit([{ topic: ctx.topic(Topics.privacy), key: userId, event }])
@@ -99,7 +100,7 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const { userId } = request.params
       const now = ctx.clock()
       const found = await ctx.transaction(async (trx) => {
-        await suppress(trx, { userId, anonymousIds: await mergedAnonymousIds(trx, userId, MAX_ERASED_ANONYMOUS_IDS), requestId: null, now })
+        await suppress(trx, { userId, anonymousIds: await mergedAnonymousIds(trx, userId), requestId: null, now })
         return findSuppression(trx, userId)
       })
       if (!found) throw new AppError('internal_error', 'The suppression was not stored')

@@ -4,6 +4,7 @@ import type { ProfilingDb } from '../db.ts'
 import { eraseUserPreferencesAndConsents } from './preferences-store.ts'
 import { forgetUserInPrivacyRequests } from './privacy-requests-store.ts'
 import { eraseUserSegments } from './segments-store.ts'
+import { extendSuppression } from './suppressions-store.ts'
 
 type Db = Kysely<ProfilingDb>
 
@@ -17,6 +18,8 @@ export interface ErasureSubject {
 export type ErasureStep = (trx: Db, subject: ErasureSubject) => Promise<unknown>
 
 const ids = (s: ErasureSubject) => [s.userId, ...s.anonymousIds]
+
+const keepSuppressionWhole: ErasureStep = (trx, s) => extendSuppression(trx, s.userId, s.anonymousIds)
 
 const eraseEvents: ErasureStep = (trx, s) =>
   trx
@@ -52,6 +55,8 @@ const erasePrivacyRequestData: ErasureStep = (trx, s) => forgetUserInPrivacyRequ
  * same change (STYLE.md: erasure covers new user data).
  */
 export const userErasureSteps: readonly ErasureStep[] = [
+  // First: the links it reads are deleted by eraseIdentities.
+  keepSuppressionWhole,
   eraseEvents,
   eraseIdentities,
   eraseProfileAndTraits,

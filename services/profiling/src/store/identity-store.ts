@@ -13,15 +13,14 @@ export async function linkedUsers(db: Kysely<ProfilingDb>, anonymousIds: string[
   return new Map(rows.map((r) => [r.anonymousId, r.userId]))
 }
 
-/** The anonymous ids merged into `userId`, the latest first, at most `limit`. */
-export async function mergedAnonymousIds(db: Kysely<ProfilingDb>, userId: string, limit: number): Promise<string[]> {
+/** The anonymous ids merged into `userId`, the latest first. */
+export async function mergedAnonymousIds(db: Kysely<ProfilingDb>, userId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('identityLinks')
     .select('anonymousId')
     .where('userId', '=', userId)
     .orderBy('mergedAt', 'desc')
     .orderBy('anonymousId')
-    .limit(limit)
     .execute()
   return rows.map((r) => r.anonymousId)
 }

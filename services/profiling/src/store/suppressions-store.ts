@@ -26,20 +26,39 @@ export async function suppress(db: Db, s: { userId: string; anonymousIds: readon
     .execute()
 }
 
-/** The suppression of an id: asked for it (with its anonymous ids), or the one covering it as an anonymous id of a user. */
+/**
+ * The suppression of an id, as enforced: its own row (asked for it, or for the user it was merged
+ * into), with the count of ids suppressed in the same request for the same user.
+ */
 export async function findSuppression(db: Db, id: string): Promise<StoredSuppression | undefined> {
-  const h = hashUserId(id)
-  const row = await db
+  const own = await db
     .selectFrom('suppressions')
-    .select([
-      sql<Date | null>`min(suppressed_at)`.as('suppressedAt'),
-      sql<string | null>`min(request_id::text)`.as('requestId'),
-      sql<string>`count(*)`.as('subjects'),
-    ])
-    .where((eb) => eb.or([eb('userIdHash', '=', h), eb('userIdHash', '=', eb.selectFrom('suppressions').select('userIdHash').where('subjectHash', '=', h))]))
+    .select(['userIdHash', 'suppressedAt', 'requestId'])
+    .where('subjectHash', '=', hashUserId(id))
+    .executeTakeFirst()
+  if (!own) return undefined
+  const group = await db
+    .selectFrom('suppressions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('userIdHash', '=', own.userIdHash)
     .executeTakeFirstOrThrow()
-  if (row.suppressedAt === null) return undefined
-  return { suppressedAt: new Date(row.suppressedAt), requestId: row.requestId, subjects: Number(row.subjects) }
+  return { suppressedAt: own.suppressedAt, requestId: own.requestId, subjects: Number(group.n) }
+}
+
+/**
+ * Erasure step: a suppressed user's anonymous ids join its suppression before the erasure deletes
+ * the links that name them (a suppression asked while the erasure was pending, or links made
+ * since the suppression). Nothing when the user is not suppressed.
+ */
+export async function extendSuppression(db: Db, userId: string, anonymousIds: readonly string[]): Promise<void> {
+  if (anonymousIds.length === 0) return
+  const own = await db.selectFrom('suppressions').select(['userIdHash', 'requestId']).where('subjectHash', '=', hashUserId(userId)).executeTakeFirst()
+  if (!own) return
+  await db
+    .insertInto('suppressions')
+    .values(anonymousIds.map((id) => ({ subjectHash: hashUserId(id), userIdHash: own.userIdHash, requestId: own.requestId, suppressedAt: sql<Date>`now()` })))
+    .onConflict((oc) => oc.column('subjectHash').doNothing())
+    .execute()
 }
 
 /** Lifts the suppression of an id and, for a user, of its anonymous ids suppressed with it; false when there was none. */
@@ -53,9 +72,9 @@ export async function liftSuppression(db: Db, id: string): Promise<boolean> {
 }
 
 /**
- * Which of these ids are suppressed: one read, whose ids Postgres hashes only when any suppression
- * exists (an uncorrelated `exists` is checked once, before the scan), so collecting costs a round
- * trip and no hashing while nothing is suppressed.
+ * Which of these ids are suppressed: one read, whose ids Postgres hashes (sha256 of the UTF-8, as
+ * `hashUserId`; a test with a non-ASCII id holds them together) only when any suppression exists
+ * (an uncorrelated `exists` is checked once, before the scan): no hashing while none does.
  */
 export async function suppressedIds(db: Db, ids: Iterable<string>): Promise<Set<string>> {
   const list = [...new Set(ids)]

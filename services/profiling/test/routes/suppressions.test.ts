@@ -105,6 +105,45 @@ t.test('erasure with suppress=true: the user is erased and stays out', async (t)
   t.equal((await suppressionOf('user-s3')).statusCode, 404, 'an erasure alone suppresses nothing')
 })
 
+t.test('ids outside ASCII: the hash of the suppression and of the check agree', async (t) => {
+  const id = 'usér-ünïcode-名前'
+  t.equal((await app.inject({ method: 'PUT', url: `/v1/privacy/suppressions/${encodeURIComponent(id)}`, headers: asAdmin })).statusCode, 200)
+  const e = event({ userId: id })
+  t.same((await collect([e])).json(), { accepted: 0, duplicates: [], suppressed: [e.id] })
+})
+
+t.test('the suppression reported is the one enforced: its own time and request', async (t) => {
+  const put = await app.inject({ method: 'PUT', url: '/v1/privacy/suppressions/user-s7', headers: asAdmin })
+  const erasure = await app.inject({ method: 'POST', url: '/v1/privacy/erasure/user-s7?suppress=true', headers: asAdmin })
+  t.equal(erasure.statusCode, 202)
+  t.match((await suppressionOf('user-s7')).json(), { suppressedAt: put.json().suppressedAt, requestId: null }, 'the first suppression stays')
+})
+
+t.test('an anonymous id merged after the suppression joins it when the user is erased', async (t) => {
+  // A link made before the suppression, then the suppression of the user alone (as when it is asked
+  // for after profiling's part of the erasure read the links): the erasure adds what it deletes.
+  t.equal((await collect([event({ userId: 'user-s8', anonymousId: 'anon-s8' })])).statusCode, 202)
+  await sql`insert into profiling.suppressions (subject_hash, user_id_hash, request_id, suppressed_at) values (${sha256('user-s8')}, ${sha256('user-s8')}, null, now())`.execute(
+    database.root,
+  )
+  t.equal((await suppressionOf('anon-s8')).statusCode, 404)
+  const r = await app.inject({ method: 'POST', url: '/v1/privacy/erasure/user-s8', headers: asAdmin })
+  const requestId = r.json().id
+  await waitFor(async () => (await app.inject({ url: `/v1/privacy/requests/${requestId}`, headers: asAdmin })).json().status === 'completed', {
+    what: 'the erasure to complete',
+  })
+  t.match((await suppressionOf('anon-s8')).json(), { subjects: 2 })
+  const late = event({ anonymousId: 'anon-s8' })
+  t.same((await collect([late])).json(), { accepted: 0, duplicates: [], suppressed: [late.id] })
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: '/v1/privacy/suppressions/anon-s8', headers: asAdmin })).statusCode,
+    204,
+    'an anonymous id is lifted alone',
+  )
+  t.equal((await suppressionOf('anon-s8')).statusCode, 404)
+  t.equal((await suppressionOf('user-s8')).statusCode, 200, 'its user stays suppressed')
+})
+
 t.test('export shows the suppression; bad input and scopes', async (t) => {
   await app.inject({ method: 'PUT', url: '/v1/privacy/suppressions/user-s4', headers: asAdmin })
   const exported = await app.inject({ url: '/v1/privacy/users/user-s4/data', headers: asAdmin })
