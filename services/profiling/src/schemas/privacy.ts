@@ -51,7 +51,7 @@ export const Suppression = Type.Object(
     requestId: Type.Union([Uuid, Type.Null()], { description: 'The erasure that asked for it, or null (suppressed on its own)' }),
     subjects: Type.Integer({
       minimum: 1,
-      description: 'Ids it covers: the user and the anonymous ids merged into it when it was suppressed',
+      description: 'Ids suppressed for the same user: the user and the anonymous ids merged into it',
     }),
   },
   {

@@ -8,7 +8,7 @@ type Db = Kysely<ProfilingDb>
 export interface StoredSuppression {
   suppressedAt: Date
   requestId: string | null
-  /** The ids it covers: the user and the anonymous ids merged into it when it was suppressed. */
+  /** The ids suppressed for the same user: the user and its anonymous ids. */
   subjects: number
 }
 
@@ -28,7 +28,7 @@ export async function suppress(db: Db, s: { userId: string; anonymousIds: readon
 
 /**
  * The suppression of an id, as enforced: its own row (asked for it, or for the user it was merged
- * into), with the count of ids suppressed in the same request for the same user.
+ * into), with the count of ids suppressed for that same user.
  */
 export async function findSuppression(db: Db, id: string): Promise<StoredSuppression | undefined> {
   const own = await db
