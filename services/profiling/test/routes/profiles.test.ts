@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { KafkaBus, makeEvent, openDatabase } from '@attune/kit'
 import { asAdmin, asSite, createTestDatabase, kafkaForTests, startTestService, uniqueTopicPrefix, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
+import { sql } from 'kysely'
 import pino from 'pino'
 import t from 'tap'
 
@@ -107,18 +108,20 @@ t.test('traits are current when the batch is acknowledged; concurrent replays co
   }
 })
 
-t.test('sentiment from attune.sentiment shows as average and dominant emotion', async (t) => {
-  const scored = (compound: number, emotion: string) =>
+t.test('sentiment from attune.sentiment shows as average and dominant emotion; none for a suppressed user', async (t) => {
+  const scored = (userId: string, compound: number, emotion: string) =>
     makeEvent(
       {
         type: 'sentiment.scored',
         source: 'sentiment',
-        subject: 'ann',
-        data: { textId: randomUUID(), userId: 'ann', label: compound > 0 ? 'positive' : 'negative', compound, emotion },
+        subject: userId,
+        data: { textId: randomUUID(), userId, label: compound > 0 ? 'positive' : 'negative', compound, emotion },
       },
       new Date(),
     )
-  const events = [scored(0.8, 'joy'), scored(0.4, 'joy'), scored(-0.6, 'anger')]
+  t.equal((await app.inject({ method: 'PUT', url: '/v1/privacy/suppressions/cleo', headers: asAdmin })).statusCode, 200)
+  const events = [scored('cleo', 0.9, 'joy'), scored('ann', 0.8, 'joy'), scored('ann', 0.4, 'joy'), scored('ann', -0.6, 'anger')]
+  // One key: one partition, so cleo's event is consumed before ann's last.
   await bus.publish(events.map((e) => ({ topic: `${prefix}.sentiment`, key: 'ann', value: JSON.stringify(e) })))
   const p = await waitFor(
     async () => {
@@ -128,6 +131,8 @@ t.test('sentiment from attune.sentiment shows as average and dominant emotion', 
     { timeoutMs: 30_000, what: 'sentiment traits' },
   )
   t.same(p.traits.sentiment, { average: 0.2, dominantEmotion: 'joy', samples: 3 })
+  const cleo = await sql<{ n: number }>`select count(*)::int as n from profiling.profile_sentiment where user_id = 'cleo'`.execute(database.root)
+  t.equal(cleo.rows[0]?.n, 0, "the suppressed user's score was not kept")
 })
 
 t.test('merging an anonymous history into a user combines them; lookups follow the merge', async (t) => {
