@@ -1,5 +1,5 @@
 import { hashUserId } from '@attune/kit'
-import { type Kysely, sql } from 'kysely'
+import { type Expression, type Kysely, sql } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 
 type Db = Kysely<ProfilingDb>
@@ -16,14 +16,28 @@ export interface StoredSuppression {
  * Suppresses a user and the anonymous ids merged into it: their collected events are refused from
  * now on. Idempotent: an id already suppressed keeps its first suppression's time and request.
  */
-export async function suppress(db: Db, s: { userId: string; anonymousIds: readonly string[]; requestId: string | null; now: Date }): Promise<void> {
-  const userIdHash = hashUserId(s.userId)
-  const hashes = [...new Set([s.userId, ...s.anonymousIds].map(hashUserId))]
+export function suppress(db: Db, s: { userId: string; anonymousIds: readonly string[]; requestId: string | null; now: Date }): Promise<void> {
+  return insertSubjects(db, [s.userId, ...s.anonymousIds], { userIdHash: hashUserId(s.userId), requestId: s.requestId, suppressedAt: s.now })
+}
+
+/** Suppresses these ids for one user (its hash); an id already suppressed keeps its row. */
+async function insertSubjects(
+  db: Db,
+  ids: readonly string[],
+  owner: { userIdHash: string; requestId: string | null; suppressedAt: Date | Expression<Date> },
+): Promise<void> {
+  const hashes = [...new Set(ids.map(hashUserId))]
+  if (hashes.length === 0) return
   await db
     .insertInto('suppressions')
-    .values(hashes.map((subjectHash) => ({ subjectHash, userIdHash, requestId: s.requestId, suppressedAt: s.now })))
+    .values(hashes.map((subjectHash) => ({ subjectHash, ...owner })))
     .onConflict((oc) => oc.column('subjectHash').doNothing())
     .execute()
+}
+
+/** The row of an id itself (asked for it, or for the user it was merged into), if it is suppressed. */
+function ownRow(db: Db, id: string) {
+  return db.selectFrom('suppressions').select(['userIdHash', 'suppressedAt', 'requestId']).where('subjectHash', '=', hashUserId(id)).executeTakeFirst()
 }
 
 /**
@@ -31,11 +45,7 @@ export async function suppress(db: Db, s: { userId: string; anonymousIds: readon
  * into), with the count of ids suppressed for that same user.
  */
 export async function findSuppression(db: Db, id: string): Promise<StoredSuppression | undefined> {
-  const own = await db
-    .selectFrom('suppressions')
-    .select(['userIdHash', 'suppressedAt', 'requestId'])
-    .where('subjectHash', '=', hashUserId(id))
-    .executeTakeFirst()
+  const own = await ownRow(db, id)
   if (!own) return undefined
   const group = await db
     .selectFrom('suppressions')
@@ -52,13 +62,8 @@ export async function findSuppression(db: Db, id: string): Promise<StoredSuppres
  */
 export async function extendSuppression(db: Db, userId: string, anonymousIds: readonly string[]): Promise<void> {
   if (anonymousIds.length === 0) return
-  const own = await db.selectFrom('suppressions').select(['userIdHash', 'requestId']).where('subjectHash', '=', hashUserId(userId)).executeTakeFirst()
-  if (!own) return
-  await db
-    .insertInto('suppressions')
-    .values(anonymousIds.map((id) => ({ subjectHash: hashUserId(id), userIdHash: own.userIdHash, requestId: own.requestId, suppressedAt: sql<Date>`now()` })))
-    .onConflict((oc) => oc.column('subjectHash').doNothing())
-    .execute()
+  const own = await ownRow(db, userId)
+  if (own) await insertSubjects(db, anonymousIds, { userIdHash: own.userIdHash, requestId: own.requestId, suppressedAt: sql<Date>`now()` })
 }
 
 /** Lifts the suppression of an id and, for a user, of its anonymous ids suppressed with it; false when there was none. */
