@@ -7,6 +7,7 @@ import type { EventBus } from '../events/bus.ts'
 import { MemoryBus } from '../events/memory-bus.ts'
 import { hashApiKey } from '../http/auth.ts'
 import { createService, type Service, type ServiceDefinition } from '../service.ts'
+import { createTestDatabase } from './postgres.ts'
 
 export const TEST_SECRET_KEY = 'atn_sk_test_secret_key'
 export const TEST_PUBLIC_KEY = 'atn_pk_test_public_key'
@@ -54,6 +55,36 @@ export async function startTestService<DB extends KitTables, C extends BaseConfi
   await service.migrate()
   if (opts.start !== false) await service.start()
   return service
+}
+
+/** What runs clean-ups when a test file ends (tap's `t`). */
+export interface Teardown {
+  teardown(fn: () => Promise<void>): void
+}
+
+/**
+ * A service on a database of its own, for a test file: built, migrated and started (unless
+ * `start: false`) as `startTestService` does; stopped, its handle closed and the database dropped
+ * when the file ends.
+ */
+export async function startTestServiceOnNewDatabase<DB extends KitTables, C extends BaseConfig>(
+  t: Teardown,
+  def: ServiceDefinition<DB, C>,
+  opts: Omit<TestServiceOptions, 'database'> = {},
+): Promise<{ service: Service<DB, C>; database: Database }> {
+  const pg = await createTestDatabase()
+  const database = await openDatabase(pg.url)
+  const service = await startTestService(def, { ...opts, database }).catch(async (err: unknown) => {
+    await database.close()
+    await pg.drop()
+    throw err
+  })
+  t.teardown(async () => {
+    await service.close()
+    await database.close()
+    await pg.drop()
+  })
+  return { service, database }
 }
 
 /** Opens a database handle on a URL (tests close it themselves). */

@@ -1,19 +1,12 @@
-import { MemoryBus, openDatabase } from '@attune/kit'
-import { asAdmin, asSite, createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { MemoryBus } from '@attune/kit'
+import { asAdmin, asSite, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
 const bus = new MemoryBus()
-const service = await startTestService(profiling, { database, bus })
+const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
 const { app } = service
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
 
 const post = (userId: string, payload: unknown, headers: Record<string, string> = asAdmin) =>
   app.inject({ method: 'POST', url: `/v1/users/${userId}/consents`, headers, payload: payload as object })

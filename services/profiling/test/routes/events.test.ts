@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { MemoryBus, openDatabase } from '@attune/kit'
-import { asAdmin, asSite, createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { MemoryBus } from '@attune/kit'
+import { asAdmin, asSite, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
 const bus = new MemoryBus()
-const service = await startTestService(profiling, { database, bus })
+const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
 const { app } = service
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
 
 const view = (over: Record<string, unknown> = {}) => ({ id: randomUUID(), type: 'view', userId: 'user-1', itemId: 'item-1', ...over })
 const post = (payload: unknown, headers: Record<string, string> = asSite) =>

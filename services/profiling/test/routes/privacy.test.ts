@@ -1,22 +1,15 @@
 // Privacy rights in profiling alone (PRIVACY_SERVICES=profiling): export, erasure of every row
 // about a user (merged anonymous ids included), request tracking, and retention of raw events.
 import { createHash, randomUUID } from 'node:crypto'
-import { MemoryBus, openDatabase } from '@attune/kit'
-import { asAdmin, asSite, createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { MemoryBus } from '@attune/kit'
+import { asAdmin, asSite, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
 const bus = new MemoryBus()
-const service = await startTestService(profiling, { database, bus, env: { PRIVACY_SERVICES: 'profiling' } })
+const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus, env: { PRIVACY_SERVICES: 'profiling' } })
 const { app } = service
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
 
 const DAY_MS = 86_400_000
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')

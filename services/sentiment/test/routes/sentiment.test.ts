@@ -1,18 +1,10 @@
 // POST /v1/sentiment and /v1/sentiment/reply-guidance on real Postgres: results, batches and bad input.
-import { openDatabase } from '@attune/kit'
-import { asAdmin, asSite, createTestDatabase, startTestService } from '@attune/kit/testing'
+import { asAdmin, asSite, startTestServiceOnNewDatabase } from '@attune/kit/testing'
 import t from 'tap'
 import { sentiment } from '../../src/app.ts'
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
-const service = await startTestService(sentiment, { database })
+const { service } = await startTestServiceOnNewDatabase(t, sentiment)
 const { app } = service
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
 
 const post = (payload: unknown, headers: Record<string, string> = asAdmin) =>
   app.inject({ method: 'POST', url: '/v1/sentiment', headers, payload: payload as object })
