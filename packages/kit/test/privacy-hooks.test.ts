@@ -1,8 +1,8 @@
 // The kit's generic privacy and jobs hooks: a service declaring `privacy.erase` erases and confirms
 // each privacy.erasure-requested once, in one transaction; `jobs` run from start until close.
 import { deadLetterTopic, ErasureCompleted, EventTypes, Topics, topicName } from '@attune/contracts'
-import { type KitTables, MemoryBus, makeEvent, openDatabase, type ServiceDefinition } from '@attune/kit'
-import { createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { type KitTables, MemoryBus, makeEvent, type ServiceDefinition } from '@attune/kit'
+import { startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import type { Kysely } from 'kysely'
 import t from 'tap'
 import { Value } from 'typebox/value'
@@ -37,15 +37,8 @@ const holder: ServiceDefinition<HolderDb> = {
   jobs: () => [{ name: 'count', intervalMs: 20, run: async () => void jobRuns++ }],
 }
 
-const pg = await createTestDatabase()
-const database = await openDatabase(pg.url)
 const bus = new MemoryBus({ retryDelayMs: 5 })
-const service = await startTestService(holder, { database, bus, env: { CONSUMER_MAX_ATTEMPTS: '2' } })
-t.teardown(async () => {
-  await service.close()
-  await database.close()
-  await pg.drop()
-})
+const { service } = await startTestServiceOnNewDatabase(t, holder, { bus, env: { CONSUMER_MAX_ATTEMPTS: '2' } })
 
 const topic = topicName('attune', Topics.privacy)
 const request = (userId: string, requestId = crypto.randomUUID()) =>
