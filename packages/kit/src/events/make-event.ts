@@ -1,6 +1,5 @@
 import type { AnyEvent } from '@attune/contracts'
-import { v7 as uuidv7 } from 'uuid'
-import { pooledRandomBytes16 } from '../random.ts'
+import { timeOrderedId } from '../random.ts'
 
 export interface NewEvent<T> {
   type: string
@@ -14,7 +13,7 @@ export interface NewEvent<T> {
 /** Builds an envelope with a fresh UUIDv7 id. */
 export function makeEvent<T>(e: NewEvent<T>, now: Date): AnyEvent & { data: T } {
   return {
-    id: uuidv7({ msecs: now.getTime(), random: pooledRandomBytes16() }),
+    id: timeOrderedId(now.getTime()),
     type: e.type,
     source: e.source,
     time: (e.time ?? now).toISOString(),

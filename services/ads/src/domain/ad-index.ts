@@ -199,6 +199,8 @@ export function requestKeys(page: PageContext, user: UserSignals | undefined, vo
 /** The lists of one scan, the reasons each one's sure entries have, and each one's next position: reused (scans run one at a time, synchronously). */
 const lists: KeyList[] = []
 const listReasons: (Reason[] | undefined)[] = []
+/** How many of `lists` the scan uses (a count, so their storage is kept between scans). */
+let listCount = 0
 let heads = new Int32Array(16)
 
 function collect(m: ReadonlyMap<string, KeyList>, keys: readonly string[], reasonsOf?: ReadonlyMap<string, Reason[]>) {
@@ -206,8 +208,9 @@ function collect(m: ReadonlyMap<string, KeyList>, keys: readonly string[], reaso
   for (const k of keys) {
     const list = m.get(k)
     if (!list) continue
-    lists.push(list)
-    listReasons.push(reasonsOf ? reasonsOf.get(k) : list.reasons)
+    lists[listCount] = list
+    listReasons[listCount] = reasonsOf ? reasonsOf.get(k) : list.reasons
+    listCount++
   }
 }
 
@@ -220,17 +223,17 @@ let scanSeq = 0
  * decides its targeting alone (see KeyList), else undefined (the campaign must be matched).
  */
 export function scanCandidates(index: TierIndex, keys: RequestKeys, visit: (rank: number, sure: Reason[] | undefined) => boolean): void {
-  lists.length = 0
-  listReasons.length = 0
+  listCount = 0
   if (index.open.ranks.length > 0) {
-    lists.push(index.open)
-    listReasons.push(index.open.reasons)
+    lists[0] = index.open
+    listReasons[0] = index.open.reasons
+    listCount = 1
   }
   collect(index.byKeyword, keys.words)
   collect(index.byCategory, keys.categories, keys.categoryReasons)
   collect(index.bySegment, keys.segments)
   collect(index.byInterest, keys.interests)
-  const n = lists.length
+  const n = listCount
   if (n === 0) return
   if (n === 1) {
     const { ranks, sure } = lists[0] as KeyList

@@ -60,10 +60,15 @@ function matchCampaign(c: LiveCampaign, page: PageContext, user: UserSignals | u
   return r.ok ? r.reasons : null
 }
 
-/** The candidates of the placement being decided, reused (decide runs synchronously, one call at a time). */
+/**
+ * The candidates of the placement being decided, reused (decide runs synchronously, one call at a
+ * time): the first `poolSize` entries. Emptied by resetting the count, not the arrays' length:
+ * setting a length of 0 drops an array's storage, which the next pushes then allocate again.
+ */
 const pool: LiveAd[] = []
 const poolRanks: number[] = []
 const poolReasons: Reason[][] = []
+let poolSize = 0
 
 /**
  * Chooses an ad per placement: within the highest tier that has an eligible ad, Thompson sampling
@@ -111,10 +116,11 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
       if (!underCap(c.frequencyCap, user.impressions, c.campaignId, now)) return true
     }
     if (!canServe(pacingAt(t.state, rank), now)) return true
-    pool.push(ad)
-    poolRanks.push(rank)
-    poolReasons.push(matched)
-    return pool.length < o.maxCandidates
+    pool[poolSize] = ad
+    poolRanks[poolSize] = rank
+    poolReasons[poolSize] = matched
+    poolSize++
+    return poolSize < o.maxCandidates
   }
   const out: (Choice | undefined)[] = []
   for (const p of input.placements) {
@@ -123,12 +129,10 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
     placementId = p.placementId
     for (let k = 0; byTier && k < tierOrder.length && !choice; k++) {
       const tier = tierOrder[k] as Tier
-      pool.length = 0
-      poolRanks.length = 0
-      poolReasons.length = 0
+      poolSize = 0
       index = byTier[tier]
       scanCandidates(index, keys, visit)
-      if (pool.length > 0) choice = sampled(index.state, tier, feature, user, rng, o)
+      if (poolSize > 0) choice = sampled(index.state, tier, feature, user, rng, o)
     }
     if (choice) used.push(choice.ad)
     out.push(choice)
@@ -138,7 +142,7 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
 
 /** Thompson sampling among the pool (a tier's eligible ads): their posteriors per page feature, weighted by bid. */
 function sampled(state: Float64Array, tier: Tier, feature: string, user: UserSignals | undefined, rng: Rng, o: DecideOptions): Choice {
-  const n = pool.length
+  const n = poolSize
   const c = candidates(n)
   for (let i = 0; i < n; i++) {
     const rank = poolRanks[i] as number

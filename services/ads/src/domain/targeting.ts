@@ -86,17 +86,20 @@ export function matchTargeting(t: LiveTargeting, page: PageContext, user: UserSi
 
 /** The page category within `target`: a given one first, else an inferred one; undefined when none is. */
 export function categoryReason(target: string, page: PageContext): Reason | undefined {
-  const given = page.categories.find((c) => within(c, target))
-  if (given) return { kind: 'category', value: given }
-  const inferred = page.inferred.find((c) => within(c.category, target))
-  if (inferred) return { kind: 'inferred_category', value: inferred.category }
+  // Loops, not find(): a callback closing over `target` was an allocation per campaign matched.
+  for (const c of page.categories) if (within(c, target)) return { kind: 'category', value: c }
+  for (const c of page.inferred) if (within(c.category, target)) return { kind: 'inferred_category', value: c.category }
   return undefined
 }
 
 /** True when the page is in a category the advertiser blocks (brand safety); given and inferred categories both count. */
 export function blockedFor(blocked: readonly string[], page: PageContext): boolean {
   if (blocked.length === 0) return false
-  return blocked.some((b) => page.categories.some((c) => within(c, b)) || page.inferred.some((c) => within(c.category, b)))
+  for (const b of blocked) {
+    for (const c of page.categories) if (within(c, b)) return true
+    for (const c of page.inferred) if (within(c.category, b)) return true
+  }
+  return false
 }
 
 /** True while the user saw the campaign fewer than `max` times within the last `windowSeconds`. */

@@ -171,7 +171,7 @@ export function thompsonChoose(
  */
 export function thompsonAmong(rng: Rng, n: number, draws: number): { index: number; propensity: number; ctr: number } {
   const g = new Draws(rng)
-  const { mu, sd, da, ca, inva, db, cb, invb, a, b, w } = scratch(n)
+  const { mu, sd, da, ca, inva, db, cb, invb, a, b } = scratch(n)
   for (let i = 0; i < n; i++) {
     const pa = a[i] as number
     const pb = b[i] as number
@@ -186,33 +186,38 @@ export function thompsonAmong(rng: Rng, n: number, draws: number): { index: numb
       gammaSetup(pb, i, db, cb, invb)
     }
   }
-  let bestCtr = 0
-  const pick = (): number => {
-    let best = -1
-    let bestValue = -1
-    for (let i = 0; i < n; i++) {
-      const s = sd[i] as number
-      let theta: number
-      if (s >= 0) {
-        const x = (mu[i] as number) + s * g.normal()
-        theta = Math.min(1, Math.max(0, x))
-      } else {
-        const x = g.gamma(da[i] as number, ca[i] as number, inva[i] as number)
-        theta = x / (x + g.gamma(db[i] as number, cb[i] as number, invb[i] as number))
-      }
-      const v = (w[i] as number) * theta
-      if (v > bestValue) {
-        bestValue = v
-        best = i
-        bestCtr = theta
-      }
-    }
-    return best
-  }
-  const first = pick()
-  const ctr = bestCtr
+  const first = pickRound(g, n)
+  const ctr = roundCtr[0] as number
   if (n === 1) return { index: 0, propensity: 1, ctr }
   let wins = 1
-  for (let r = 0; r < draws; r++) if (pick() === first) wins++
+  for (let r = 0; r < draws; r++) if (pickRound(g, n) === first) wins++
   return { index: first, propensity: wins / (draws + 1), ctr }
+}
+
+/** The winner's sampled CTR of the last `pickRound` (a typed array: a number kept in a closure or a module variable is boxed on every write). */
+const roundCtr = new Float64Array(1)
+
+/** One Thompson round over the first `n` candidates set up in `scratch`: the index of the highest `w·θ`. */
+function pickRound(g: Draws, n: number): number {
+  const { mu, sd, da, ca, inva, db, cb, invb, w } = shared as Scratch
+  let best = -1
+  let bestValue = -1
+  for (let i = 0; i < n; i++) {
+    const s = sd[i] as number
+    let theta: number
+    if (s >= 0) {
+      const x = (mu[i] as number) + s * g.normal()
+      theta = Math.min(1, Math.max(0, x))
+    } else {
+      const x = g.gamma(da[i] as number, ca[i] as number, inva[i] as number)
+      theta = x / (x + g.gamma(db[i] as number, cb[i] as number, invb[i] as number))
+    }
+    const v = (w[i] as number) * theta
+    if (v > bestValue) {
+      bestValue = v
+      best = i
+      roundCtr[0] = theta
+    }
+  }
+  return best
 }

@@ -1,8 +1,7 @@
 import type { AdDecisionRequest } from '@attune/contracts'
-import { errors, pooledRandomBytes16 } from '@attune/kit'
-import { v7 as uuidv7 } from 'uuid'
+import { errors, timeOrderedId } from '@attune/kit'
 import type { AdsConfig } from '../config.ts'
-import { decide, defaultDecideOptions } from '../domain/decide.ts'
+import { type DecideOptions, decide, defaultDecideOptions } from '../domain/decide.ts'
 import type { Serving } from '../serving/serving.ts'
 import type { LoggedChoice } from '../store/decisions-store.ts'
 import { type DecisionClaims, signRequest } from '../tracking/token.ts'
@@ -13,6 +12,18 @@ export interface Decided {
   requestId: string
   personalized: boolean
   placements: (PlacedAd | string)[]
+}
+
+/** The choice's options for a config, made once (not an object per request). */
+const optionsByConfig = new WeakMap<AdsConfig, DecideOptions>()
+
+function decideOptionsOf(config: AdsConfig): DecideOptions {
+  let o = optionsByConfig.get(config)
+  if (!o) {
+    o = { ...defaultDecideOptions, priorMean: config.ADS_PRIOR_CTR }
+    optionsByConfig.set(config, o)
+  }
+  return o
 }
 
 /**
@@ -32,12 +43,9 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
   const choices = decide(
     { placements: asks, adsFor: (f) => catalog.adsFor(f), vocabulary: catalog.vocabulary, page, user: user.signals, now: at },
     serving.rng,
-    {
-      ...defaultDecideOptions,
-      priorMean: config.ADS_PRIOR_CTR,
-    },
+    decideOptionsOf(config),
   )
-  const requestId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
+  const requestId = timeOrderedId(at)
   const userId = user.personalized ? (body.userKey ?? null) : null
   const logged: LoggedChoice[] = []
   const placements: (PlacedAd | string)[] = []
@@ -50,7 +58,7 @@ export async function makeDecision(serving: Serving, config: AdsConfig, body: Ad
       placements.push(placementId)
       continue
     }
-    const decisionId = uuidv7({ msecs: at, random: pooledRandomBytes16() })
+    const decisionId = timeOrderedId(at)
     const c = choice.ad.campaign
     logged.push({
       decisionId,
