@@ -18,15 +18,21 @@ export function seededRandom(seed: number): () => number {
 const pool = new Uint8Array(4096)
 let poolAt = pool.length
 
-/** 16 random bytes from a pool refilled 256 draws at a time: one system call per 256 ids, not one per id. */
-export function pooledRandomBytes16(): Uint8Array {
-  if (poolAt + 16 > pool.length) {
+/** Where `n` fresh random bytes start in `pool`, refilled when used up: one system call per 4 KB of randomness, not one per id. */
+function takeFromPool(n: number): number {
+  if (poolAt + n > pool.length) {
     randomFillSync(pool)
     poolAt = 0
   }
-  const bytes = pool.subarray(poolAt, poolAt + 16)
-  poolAt += 16
-  return bytes
+  const at = poolAt
+  poolAt += n
+  return at
+}
+
+/** 16 random bytes from the pool. */
+export function pooledRandomBytes16(): Uint8Array {
+  const at = takeFromPool(16)
+  return pool.subarray(at, at + 16)
 }
 
 /** The two lowercase hex digits of each byte, as character codes: byte b at 2b and 2b + 1. */
@@ -52,12 +58,7 @@ function putByte(i: number, b: number): void {
  * allocated two byte arrays and a string of 20 pieces per id, about 1 KB, and a decision makes four.
  */
 export function timeOrderedId(ms: number = Date.now()): string {
-  if (poolAt + 10 > pool.length) {
-    randomFillSync(pool)
-    poolAt = 0
-  }
-  const o = poolAt
-  poolAt += 10
+  const o = takeFromPool(10)
   putByte(0, (ms / 0x10000000000) & 0xff)
   putByte(1, (ms / 0x100000000) & 0xff)
   putByte(2, (ms / 0x1000000) & 0xff)

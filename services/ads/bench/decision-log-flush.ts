@@ -4,9 +4,8 @@
 // local postgres process) and the wall time. The rows are made before each round and the heap
 // collected, so what is counted is the flush. Run with `node --expose-gc`.
 import { performance } from 'node:perf_hooks'
-import { migrateSchema, openDatabase, pooledRandomBytes16, schemaView } from '@attune/kit'
+import { migrateSchema, openDatabase, schemaView, timeOrderedId } from '@attune/kit'
 import { cpuSecondsOfCommand, createTestDatabase } from '@attune/kit/testing'
-import { v7 as uuidv7 } from 'uuid'
 import { migrations } from '../migrations/index.ts'
 import type { AdsDb, Reason } from '../src/db.ts'
 import { type BatchedRequest, decisionRequestRow, recordDecisionBatches } from '../src/store/decisions-store.ts'
@@ -20,7 +19,7 @@ const pg = await createTestDatabase()
 const database = await openDatabase(pg.url, { poolMax: 1 })
 await migrateSchema(database, 'ads', migrations)
 const db = schemaView<AdsDb>(database, 'ads')
-const id = () => uuidv7({ random: pooledRandomBytes16() })
+const id = () => timeOrderedId()
 const reasons: Reason[] = Object.freeze([{ kind: 'keyword', value: 'football' }]) as Reason[]
 
 function flushOf(): BatchedRequest[] {

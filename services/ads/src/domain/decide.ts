@@ -61,6 +61,12 @@ function matchCampaign(c: LiveCampaign, page: PageContext, user: UserSignals | u
 }
 
 /**
+ * Whether a list of blocked categories blocks the page of the current decide() call: found once per
+ * decision and list (advertisers share few lists); one Map, cleared per call.
+ */
+const blockedAnswers = new Map<readonly string[], boolean>()
+
+/**
  * The candidates of the placement being decided, reused (decide runs synchronously, one call at a
  * time): the first `poolSize` entries. Emptied by resetting the count, not the arrays' length:
  * setting a length of 0 drops an array's storage, which the next pushes then allocate again.
@@ -83,8 +89,7 @@ export function decide(input: DecideInput, rng: Rng, o: DecideOptions = defaultD
   const keys = requestKeys(page, user, input.vocabulary)
   let placementId = ''
   let index: TierIndex | undefined
-  /** Whether a list of blocked categories blocks the page: found once per decision and list (advertisers share few lists). */
-  const blockedAnswers = new Map<readonly string[], boolean>()
+  blockedAnswers.clear()
   const blocked = (list: readonly string[]): boolean => {
     let answer = blockedAnswers.get(list)
     if (answer === undefined) {

@@ -1,6 +1,5 @@
 import { EventTypes, type InteractionRecordedData } from '@attune/contracts'
-import { makeEvent, type ServiceContext } from '@attune/kit'
-import { v7 as uuidv7 } from 'uuid'
+import { makeEvent, type ServiceContext, timeOrderedId } from '@attune/kit'
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
 import { utcDay } from '../domain/pacing.ts'
@@ -43,7 +42,7 @@ export async function trackHit(
     const time = now.toISOString()
     const data: InteractionRecordedData = {
       interaction: {
-        id: uuidv7({ msecs: now.getTime() }),
+        id: timeOrderedId(now.getTime()),
         type: kind === 'impression' ? 'ad_impression' : 'ad_click',
         ...(claims.u ? { userId: claims.u } : {}),
         adId: claims.a,
