@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto'
-import type { AnyEvent } from '@attune/contracts'
-import { type Kysely, sql } from 'kysely'
+import type { AnyEvent, ProblemFieldError } from '@attune/contracts'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { BaseConfig } from '../config.ts'
 import type { KitTables } from '../db/kit-tables.ts'
+import { AppError } from '../errors.ts'
 import type { JobDefinition } from './jobs.ts'
 
 /** sha256 hex of a user or anonymous id: what is kept of an id once it is erased. */
@@ -64,6 +65,13 @@ function addIds(out: Set<string>, value: unknown): void {
   if (v.targetType === 'user' && typeof v.targetId === 'string') out.add(v.targetId)
 }
 
+/** The user and anonymous ids a record names (an interaction: its user, its anonymous id, a followed user). */
+export function idsNamedBy(value: unknown): string[] {
+  const ids = new Set<string>()
+  addIds(ids, value)
+  return [...ids]
+}
+
 /**
  * The user and anonymous ids an event is about: its subject and the ids its data names, at the
  * top or in the interaction it records.
@@ -88,38 +96,41 @@ function collectedAt(e: AnyEvent): number {
 }
 
 /**
- * The events that are not about an id erased after they were collected: an event about a user,
- * collected at or before that user's erasure, arriving once the erasure is done (another topic, a
- * late partition, a redelivery) would bring back what was erased. Events collected after the
- * erasure are new data and pass. Shares the schema's erasure lock, in the consumer's transaction.
+ * Which of a batch's items (by index) are about an id erased at or after the item was collected
+ * (`collectedAt`, ms): applying one once the erasure is done would bring back what was erased.
+ * Items collected after the erasure are new data and pass. First shares the schema's erasure lock,
+ * until the transaction ends, so the batch either commits before an erasure deletes (and is
+ * deleted with the rest) or is checked against its tombstones; call it before the batch writes.
  *
- * Only erasures made after the batch's earliest collected event can drop anything, and there are usually none:
- * one small indexed read, and no hashing, on the common path.
+ * Only erasures made after the batch's earliest item can drop anything, and there are usually
+ * none: one small indexed read, and no `idsOf` call nor hashing, on the common path.
  */
-export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[], lockKey: number): Promise<AnyEvent[]> {
-  if (events.length === 0) return events
+export async function erasedAfterCollection<DB extends KitTables>(
+  db: Kysely<DB> | Transaction<DB>,
+  lockKey: number,
+  collected: readonly number[],
+  idsOf: (index: number) => readonly string[],
+): Promise<Set<number>> {
+  const trx = db as unknown as Kysely<KitTables>
+  const erased = new Set<number>()
+  if (collected.length === 0) return erased
   await lock(trx, lockKey, 'share')
-  const collected = events.map(collectedAt)
   let oldest = Number.POSITIVE_INFINITY
   for (const t of collected) oldest = Math.min(oldest, t)
   const since = new Date(oldest)
   const recent = await trx.selectFrom('erasedSubjects').select('subjectHash').where('erasedAt', '>=', since).limit(1).executeTakeFirst()
-  if (!recent) return events
+  if (!recent) return erased
   const hashOf = new Map<string, string>()
-  const subjectsOf = new Map<string, string[]>()
-  for (const e of events) {
-    subjectsOf.set(
-      e.id,
-      eventSubjects(e).map((id) => {
-        let h = hashOf.get(id)
-        if (h === undefined) {
-          h = hashUserId(id)
-          hashOf.set(id, h)
-        }
-        return h
-      }),
-    )
-  }
+  const hashesOf = collected.map((_, i) =>
+    idsOf(i).map((id) => {
+      let h = hashOf.get(id)
+      if (h === undefined) {
+        h = hashUserId(id)
+        hashOf.set(id, h)
+      }
+      return h
+    }),
+  )
   const rows = await trx
     .selectFrom('erasedSubjects')
     .select(['subjectHash', 'erasedAt'])
@@ -127,12 +138,50 @@ export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyE
     .where(sql<boolean>`subject_hash = any(${[...new Set(hashOf.values())]}::text[])`)
     .execute()
   const erasedAt = new Map(rows.map((r) => [r.subjectHash, r.erasedAt.getTime()]))
-  return events.filter((e, i) => {
+  hashesOf.forEach((hashes, i) => {
     const time = collected[i] as number
-    return !(subjectsOf.get(e.id) ?? []).some((h) => {
-      const at = erasedAt.get(h)
-      return at !== undefined && time <= at
-    })
+    if (hashes.some((h) => (erasedAt.get(h) ?? Number.NEGATIVE_INFINITY) >= time)) erased.add(i)
+  })
+  return erased
+}
+
+/** The events that are not about an id erased after they were collected (`erasedAfterCollection`), in the consumer's transaction. */
+export async function withoutErasedSubjects(trx: Kysely<KitTables>, events: AnyEvent[], lockKey: number): Promise<AnyEvent[]> {
+  const erased = await erasedAfterCollection(trx, lockKey, events.map(collectedAt), (i) => eventSubjects(events[i] as AnyEvent))
+  return erased.size === 0 ? events : events.filter((_, i) => !erased.has(i))
+}
+
+/** An id a write is about, and where its request named it. */
+export interface NamedId {
+  id: string
+  field: string
+  in: NonNullable<ProblemFieldError['in']>
+}
+
+/**
+ * Refuses (409, naming the fields) a write about an id whose erasure was asked for at or after the
+ * write was received (`receivedAt`) and ran while it was in flight: what it would write is erased
+ * data, and nothing would delete it again. Shares the schema's erasure lock until the transaction
+ * ends (`erasedAfterCollection`), so call it first in the write's transaction.
+ */
+export async function refuseIfErasedInFlight<DB extends KitTables>(
+  trx: Kysely<DB> | Transaction<DB>,
+  schema: string,
+  ids: readonly NamedId[],
+  receivedAt: Date,
+): Promise<void> {
+  const at = receivedAt.getTime()
+  const erased = await erasedAfterCollection(
+    trx,
+    erasureLockKey(schema),
+    ids.map(() => at),
+    (i) => [(ids[i] as NamedId).id],
+  )
+  if (erased.size === 0) return
+  const message = 'was erased while this request was in flight'
+  const fields = new Map([...erased].map((i) => [(ids[i] as NamedId).field, (ids[i] as NamedId).in]))
+  throw new AppError('conflict', 'Erased while this request was in flight: nothing was written', {
+    errors: [...fields].map(([field, where]) => ({ field, in: where, message })),
   })
 }
 

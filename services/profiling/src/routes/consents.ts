@@ -1,5 +1,5 @@
 import { ConsentChanges, EventTypes, Topics, UserConsents } from '@attune/contracts'
-import { AppError, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, makeEvent, problemRef, problemResponses, ref, refuseIfErasedInFlight, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { checkConsentChanges, consentRecord, decodeHistoryCursor, describeConsents, encodeHistoryCursor } from '../domain/consents.ts'
 import { ConsentHistoryPage, ConsentHistoryQuery, ConsentsParams } from '../schemas/consents.ts'
@@ -35,10 +35,10 @@ export function consentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         tags: ['consents'],
         summary: 'Record consent choices',
         description:
-          'Records one choice for each of 1 to 5 purposes, all or none. `at` defaults to now and may not be in the future (up to 5 minutes of clock skew is recorded as now); `expiresAt` must be after `at`. Every choice is kept in the history; the change is published as `consent.changed` on `attune.profiles` (key: userId) in the same transaction. Answers with the state after the change.',
+          "Records one choice for each of 1 to 5 purposes, all or none. `at` defaults to now and may not be in the future (up to 5 minutes of clock skew is recorded as now); `expiresAt` must be after `at`. Every choice is kept in the history; the change is published as `consent.changed` on `attune.profiles` (key: userId) in the same transaction. Answers with the state after the change. A request received before its user's erasure was asked for that reaches the store after the erasure ran is a 409 naming the id's field, and writes nothing.",
         params: ConsentsParams,
         body: ref(ConsentChanges),
-        response: { 201: ref(UserConsents), ...problemResponses },
+        response: { 201: ref(UserConsents), 409: problemRef, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -47,6 +47,7 @@ export function consentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const checked = checkConsentChanges(request.body.consents, now)
       if (!checked.ok) throw new AppError('validation_failed', checked.errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors: checked.errors })
       const state = await ctx.transaction(async (trx, emit) => {
+        await refuseIfErasedInFlight(trx, ctx.schema, [{ id: userId, field: '/userId', in: 'params' }], now)
         const recorded = await insertConsents(trx, userId, checked.entries, now)
         const after = describeConsents(userId, await currentConsents(trx, userId, now), now)
         await emit([

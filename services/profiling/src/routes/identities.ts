@@ -1,4 +1,4 @@
-import { AppError, problemRef, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, problemRef, problemResponses, refuseIfErasedInFlight, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
@@ -14,7 +14,7 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
         tags: ['identities'],
         summary: 'Merge an anonymous history into a known user',
         description:
-          'Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409, and so is a suppressed user or anonymous id (see `PUT /v1/privacy/suppressions/{userId}`).',
+          "Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409, and so is a suppressed user or anonymous id (see `PUT /v1/privacy/suppressions/{userId}`). A request received before its user's erasure was asked for that reaches the store after the erasure ran is a 409 naming the id's field, and writes nothing.",
         body: MergeRequest,
         response: { 200: MergeResult, 409: problemRef, ...problemResponses },
       },
@@ -23,6 +23,15 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
       const { anonymousId, userId } = request.body
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
+        await refuseIfErasedInFlight(
+          trx,
+          ctx.schema,
+          [
+            { id: anonymousId, field: '/anonymousId', in: 'body' },
+            { id: userId, field: '/userId', in: 'body' },
+          ],
+          now,
+        )
         const suppressed = await suppressedIds(trx, [anonymousId, userId])
         if (suppressed.size > 0)
           throw new AppError('conflict', 'Data about a suppressed id is not collected', {

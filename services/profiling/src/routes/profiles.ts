@@ -1,5 +1,5 @@
 import { EventTypes, Topics } from '@attune/contracts'
-import { errors, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { errors, makeEvent, problemRef, problemResponses, ref, refuseIfErasedInFlight, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { computeCustomTrait } from '../domain/custom-traits.ts'
 import { computeTraits } from '../domain/profile-traits.ts'
@@ -49,15 +49,20 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         operationId: 'updateProfileAttributes',
         tags: ['profiles'],
         summary: 'Set or remove profile attributes',
+        description:
+          "A request received before its user's erasure was asked for that reaches the store after the erasure ran is a 409 naming the id's field, and writes nothing.",
         params: UserParams,
         body: AttributesPatch,
-        response: { 200: AttributesResult, ...problemResponses },
+        response: { 200: AttributesResult, 409: problemRef, ...problemResponses },
       },
     },
     async (request) => {
       const now = ctx.clock()
       const userId = await resolveProfileId(ctx.db, request.params.userId)
       const attributes = await ctx.transaction(async (trx, emit) => {
+        // The id asked for, and the user it resolved to (an anonymous id merged into it).
+        const ids = [...new Set([request.params.userId, userId])].map((id) => ({ id, field: '/userId', in: 'params' as const }))
+        await refuseIfErasedInFlight(trx, ctx.schema, ids, now)
         const result = await patchAttributes(trx, userId, request.body.attributes, now)
         // Only the names of changed attributes travel: values may be personal data.
         await emit([

@@ -35,6 +35,12 @@ export const EventBatchAccepted = Type.Object(
     suppressed: Type.Optional(
       Type.Array(Type.String(), { description: 'Ids refused because their user or anonymous id is suppressed: not stored, not published' }),
     ),
+    erased: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Ids not stored because the erasure of their user (or anonymous id, or followed user) ran while they were in flight: they were received before it was asked for, so they are erased data',
+      }),
+    ),
   },
   { additionalProperties: false, examples: [{ accepted: 1, duplicates: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11'] }] },
 )

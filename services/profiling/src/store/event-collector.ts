@@ -1,5 +1,5 @@
 import { Topics } from '@attune/contracts'
-import { asError, createBatcher, makeEvent, type ServiceContext } from '@attune/kit'
+import { asError, createBatcher, erasedAfterCollection, erasureLockKey, idsNamedBy, makeEvent, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { type CollectedEvent, interactionRecorded, recordedData } from '../domain/collect-events.ts'
 import { type GatedEvents, gateByConsent, type WithoutConsent } from '../domain/consent-gate.ts'
@@ -17,10 +17,15 @@ export interface CollectInput {
   receivedAt: Date
 }
 
-/** What became of them: the ids refused as suppressed, how consent sorted the rest, and the ids stored now (the rest were already stored). */
+/**
+ * What became of them: the ids refused as suppressed, how consent sorted the rest, the ids not
+ * stored because their user was erased while they were in flight, and the ids stored now (the
+ * rest were already stored).
+ */
 export interface CollectOutcome {
   suppressed: string[]
   gated: GatedEvents
+  erased: string[]
   stored: Set<string>
 }
 
@@ -78,9 +83,21 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
     return { suppressed: refused, gated, toStore }
   })
   const all = requests.flatMap((r) => r.toStore)
+  let erased = new Set<string>()
   const fresh = await ctx.transaction(async (trx, emit) => {
-    const inserted = await insertNewEvents(trx, all)
-    const stored = all.filter((e) => inserted.has(e.event.interaction.id))
+    // Under the erasure lock, shared: an erasure that runs meanwhile either deletes these events
+    // with the rest of the user, or has committed its tombstones, which drop those received before
+    // it (checked here, after the lock, not with the suppressions above).
+    const gone = await erasedAfterCollection(
+      trx,
+      erasureLockKey(ctx.schema),
+      all.map((e) => e.receivedAt.getTime()),
+      (i) => idsNamedBy((all[i] as ReceivedEvent).event.interaction),
+    )
+    erased = new Set([...gone].map((i) => (all[i] as ReceivedEvent).event.interaction.id))
+    const kept = gone.size === 0 ? all : all.filter((_, i) => !gone.has(i))
+    const inserted = await insertNewEvents(trx, kept)
+    const stored = kept.filter((e) => inserted.has(e.event.interaction.id))
     const { merges } = await applyInteractionTraits(
       trx,
       ctx.schema,
@@ -102,6 +119,7 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
   return requests.map(({ suppressed, gated, toStore }) => ({
     suppressed,
     gated,
+    erased: toStore.flatMap((e) => (erased.has(e.event.interaction.id) ? [e.event.interaction.id] : [])),
     stored: new Set(toStore.flatMap((e) => (fresh.has(e.event.interaction.id) ? [e.event.interaction.id] : []))),
   }))
 }
