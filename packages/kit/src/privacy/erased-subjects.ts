@@ -35,6 +35,15 @@ async function lock(trx: Kysely<KitTables>, key: number, mode: 'share' | 'exclus
   await sql`select ${fn}(${LOCK_CLASS}::int, ${key}::int)`.execute(trx)
 }
 
+/**
+ * Shares the erasure lock of a service's schema until the transaction ends: for a write computed
+ * from what it reads after this (a segment evaluated over profiles), so that an erasure either
+ * waits for it or has finished before it reads. Take it first in the transaction.
+ */
+export function shareErasureLock<DB extends KitTables>(db: Kysely<DB> | Transaction<DB>, schema: string): Promise<void> {
+  return lock(db as unknown as Kysely<KitTables>, erasureLockKey(schema), 'share')
+}
+
 /** Takes the lock of erasing in this schema (held until the transaction ends); before deleting. */
 export function lockForErasure(trx: Kysely<KitTables>, lockKey: number): Promise<void> {
   return lock(trx, lockKey, 'exclusive')
@@ -45,7 +54,8 @@ export function lockForErasure(trx: Kysely<KitTables>, lockKey: number): Promise
  * erasure's transaction, under `lockForErasure`. Kept as hashes, for `PRIVACY_TOMBSTONE_DAYS`:
  * long enough for every event about them still in flight to arrive.
  */
-export async function recordErasedSubjects(trx: Kysely<KitTables>, ids: readonly string[], at: Date): Promise<void> {
+export async function recordErasedSubjects<DB extends KitTables>(db: Kysely<DB> | Transaction<DB>, ids: readonly string[], at: Date): Promise<void> {
+  const trx = db as unknown as Kysely<KitTables>
   const hashes = [...new Set(ids.map(hashUserId))]
   if (hashes.length === 0) return
   await trx
@@ -63,13 +73,6 @@ function addIds(out: Set<string>, value: unknown): void {
   for (const f of idFields) if (typeof v[f] === 'string') out.add(v[f])
   // A follow of a user is about the user followed too.
   if (v.targetType === 'user' && typeof v.targetId === 'string') out.add(v.targetId)
-}
-
-/** The user and anonymous ids a record names (an interaction: its user, its anonymous id, a followed user). */
-export function idsNamedBy(value: unknown): string[] {
-  const ids = new Set<string>()
-  addIds(ids, value)
-  return [...ids]
 }
 
 /**

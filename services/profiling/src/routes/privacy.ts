@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { EventTypes, MAX_ERASED_ANONYMOUS_IDS, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
-import { AppError, errors, exportSnapshot, hashUserId, makeEvent, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import {
+  AppError,
+  errors,
+  exportSnapshot,
+  hashUserId,
+  makeEvent,
+  problemRef,
+  problemResponses,
+  ref,
+  refuseIfErasedInFlight,
+  type ServiceApp,
+  type ServiceContext,
+} from '@attune/kit'
 import { Type } from 'typebox'
 import { fetchExportPart } from '../clients/export-parts.ts'
 import type { ProfilingDb } from '../db.ts'
@@ -23,6 +35,8 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
     const services = kind === 'erasure' ? parseServiceList(ctx.config.PRIVACY_SERVICES) : [ctx.name]
     const type = kind === 'erasure' ? EventTypes.erasureRequested : EventTypes.exportRequested
     const request = await ctx.transaction(async (trx, emit) => {
+      // An export's request row names the user: one asked for before an erasure ran would keep the id after it.
+      if (kind === 'export') await refuseIfErasedInFlight(trx, ctx.schema, [{ id: userId, field: '/userId', in: 'params' }], now)
       const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
       const merged = kind === 'erasure' && (created || o.suppress) ? await mergedAnonymousIds(trx, userId) : []
       if (o.suppress) await suppress(trx, { userId, anonymousIds: merged, requestId: request.id, now })
@@ -56,9 +70,9 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         tags: ['privacy'],
         summary: 'Export everything held about a user',
         description:
-          'Starts a data export (GDPR art. 15). Follow it at `GET /v1/privacy/requests/{id}`: once `completed`, `result` holds everything profiling stores about the user as JSON. While one export of the user is pending, the same request is returned.',
+          'Starts a data export (GDPR art. 15). Follow it at `GET /v1/privacy/requests/{id}`: once `completed`, `result` holds everything profiling stores about the user as JSON. While one export of the user is pending, the same request is returned. Asked for before an erasure of the user that ran meanwhile, it is a 409 naming `/userId`.',
         params: PrivacyUserParams,
-        response: { 202: ref(PrivacyRequest), ...problemResponses },
+        response: { 202: ref(PrivacyRequest), 409: problemRef, ...problemResponses },
       },
     },
     async (request, reply) => reply.code(202).send(await startRequest('export', request.params.userId)),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Topics } from '@attune/contracts'
-import { AppError, errors, problemRef, problemResponses, ref, type ServiceApp, type ServiceContext } from '@attune/kit'
+import { AppError, errors, problemRef, problemResponses, ref, type ServiceApp, type ServiceContext, shareErasureLock } from '@attune/kit'
 import { Type } from 'typebox'
 import type { ProfilingDb } from '../db.ts'
 import { interestVectors, type LearnFeature, learnSegments } from '../domain/segment-learning.ts'
@@ -17,7 +17,7 @@ import {
   UserSegments,
   UserSegmentsParams,
 } from '../schemas/segments.ts'
-import { resolveProfileId } from '../store/profiles-store.ts'
+import { resolveProfileId, withProfiles } from '../store/profiles-store.ts'
 import { membershipMessages, refreshRuleMemberships } from '../store/segment-membership-store.ts'
 import {
   affinitiesForLearning,
@@ -66,6 +66,8 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const now = ctx.clock()
       const id = randomUUID()
       await ctx.transaction(async (trx, emit) => {
+        // Profiles are read after it: an erasure has finished before, or waits until the memberships are written.
+        await shareErasureLock(trx, ctx.schema)
         await insertSegment(trx, { id, kind: 'rule', name, description: description ?? null, rule, createdAt: now })
         for (let after: string | undefined, ids = await profileIdsPage(trx, PAGE); ids.length > 0; ids = await profileIdsPage(trx, PAGE, after)) {
           await emit(publish(await refreshRuleMemberships(trx, ids, now, [{ id, rule }]), now))
@@ -104,13 +106,19 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const clusters = learned.clusters
       const ids = clusters.map(() => randomUUID())
       await ctx.transaction(async (trx, emit) => {
+        // The interests were read before: a user erased since has no profile any more and joins nothing.
+        await shareErasureLock(trx, ctx.schema)
+        const present = await withProfiles(
+          trx,
+          clusters.flatMap((c) => c.members),
+        )
         const ended = await deleteLearnedSegments(trx)
         const changes: MembershipChange[] = ended.map((m) => ({ ...m, change: 'left' }))
         const joined: MembershipChange[] = []
         for (const [i, c] of clusters.entries()) {
           const id = ids[i] as string
           await insertSegment(trx, { id, kind: 'learned', name: c.name, description: c.description, rule: null, createdAt: now })
-          for (const userId of c.members) joined.push({ segmentId: id, userId, change: 'joined' })
+          for (const userId of c.members) if (present.has(userId)) joined.push({ segmentId: id, userId, change: 'joined' })
         }
         await applyMembershipChanges(trx, joined, now)
         await emit(publish([...changes, ...joined], now))

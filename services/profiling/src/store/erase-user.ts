@@ -1,4 +1,4 @@
-import { hashUserId } from '@attune/kit'
+import { hashUserId, recordErasedSubjects } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { eraseUserPreferencesAndConsents } from './preferences-store.ts'
@@ -69,5 +69,8 @@ export const userErasureSteps: readonly ErasureStep[] = [
 export async function eraseUser(trx: Db, userId: string): Promise<void> {
   const links = await trx.selectFrom('identityLinks').select('anonymousId').where('userId', '=', userId).execute()
   const subject = { userId, anonymousIds: links.map((l) => l.anonymousId) }
+  // Ids merged since the erasure was asked for have no tombstone yet (the request named those
+  // merged before): dated now, they drop what was collected about them until this erasure ran.
+  await recordErasedSubjects(trx, subject.anonymousIds, new Date())
   for (const step of userErasureSteps) await step(trx, subject)
 }

@@ -1,5 +1,5 @@
 import { Topics } from '@attune/contracts'
-import { asError, createBatcher, erasedAfterCollection, erasureLockKey, idsNamedBy, makeEvent, type ServiceContext } from '@attune/kit'
+import { asError, createBatcher, erasedAfterCollection, erasureLockKey, makeEvent, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { type CollectedEvent, interactionRecorded, recordedData } from '../domain/collect-events.ts'
 import { type GatedEvents, gateByConsent, type WithoutConsent } from '../domain/consent-gate.ts'
@@ -69,33 +69,38 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
     ),
     analyticsConsents(ctx.db, userIds, now),
   ])
-  // An id sent by two requests of one commit is stored for the first; the second reports it as a duplicate.
-  const claimed = new Set<string>()
   const requests = inputs.map(({ events: collected, receivedAt }) => {
     const { allowed: events, suppressed: refused } = withoutSuppressed(collected, suppressedSubjects)
     const gated = gateByConsent(events, (e) => consentState(e.interaction.userId ? consents.get(e.interaction.userId) : undefined, receivedAt), withoutConsent)
-    const toStore: ReceivedEvent[] = []
-    for (const event of [...gated.kept, ...gated.aggregated]) {
-      if (claimed.has(event.interaction.id)) continue
-      claimed.add(event.interaction.id)
-      toStore.push({ event, receivedAt })
-    }
-    return { suppressed: refused, gated, toStore }
+    const candidates: ReceivedEvent[] = [...gated.kept, ...gated.aggregated].map((event) => ({ event, receivedAt }))
+    return { suppressed: refused, gated, candidates, erased: [] as string[], toStore: [] as ReceivedEvent[] }
   })
-  const all = requests.flatMap((r) => r.toStore)
-  let erased = new Set<string>()
+  const candidates = requests.flatMap((r) => r.candidates)
   const fresh = await ctx.transaction(async (trx, emit) => {
     // Under the erasure lock, shared: an erasure that runs meanwhile either deletes these events
     // with the rest of the user, or has committed its tombstones, which drop those received before
-    // it (checked here, after the lock, not with the suppressions above).
+    // it (checked here, after the lock, not with the suppressions above). The ids are those the
+    // erasure deletes events by: a follow of an erased user stays its follower's data here.
     const gone = await erasedAfterCollection(
       trx,
       erasureLockKey(ctx.schema),
-      all.map((e) => e.receivedAt.getTime()),
-      (i) => idsNamedBy((all[i] as ReceivedEvent).event.interaction),
+      candidates.map((e) => e.receivedAt.getTime()),
+      (i) => subjectIdsOf((candidates[i] as ReceivedEvent).event),
     )
-    erased = new Set([...gone].map((i) => (all[i] as ReceivedEvent).event.interaction.id))
-    const kept = gone.size === 0 ? all : all.filter((_, i) => !gone.has(i))
+    // An id sent by two requests of one commit is stored for the first that may store it; the others report it as a duplicate.
+    const claimed = new Set<string>()
+    let i = 0
+    for (const r of requests) {
+      for (const e of r.candidates) {
+        const id = e.event.interaction.id
+        if (gone.has(i++)) r.erased.push(id)
+        else if (!claimed.has(id)) {
+          claimed.add(id)
+          r.toStore.push(e)
+        }
+      }
+    }
+    const kept = requests.flatMap((r) => r.toStore)
     const inserted = await insertNewEvents(trx, kept)
     const stored = kept.filter((e) => inserted.has(e.event.interaction.id))
     const { merges } = await applyInteractionTraits(
@@ -116,10 +121,10 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
     ])
     return inserted
   })
-  return requests.map(({ suppressed, gated, toStore }) => ({
+  return requests.map(({ suppressed, gated, erased, toStore }) => ({
     suppressed,
     gated,
-    erased: toStore.flatMap((e) => (erased.has(e.event.interaction.id) ? [e.event.interaction.id] : [])),
+    erased,
     stored: new Set(toStore.flatMap((e) => (fresh.has(e.event.interaction.id) ? [e.event.interaction.id] : []))),
   }))
 }

@@ -66,3 +66,15 @@ export async function deleteTraitDefinition(db: Db, name: string): Promise<boole
 export async function eventsForCustomTraits(db: Db, userId: string, since: Date): Promise<{ type: string; payload: unknown }[]> {
   return db.selectFrom('events').select(['type', 'payload']).where('userId', '=', userId).where('occurredAt', '>=', since).orderBy('occurredAt').execute()
 }
+
+/** Which of these user ids still have a profile (an erasure deletes it). */
+export async function withProfiles(db: Db, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set()
+  // One array parameter: a learned segment may have more members than a statement has parameters.
+  const rows = await db
+    .selectFrom('profiles')
+    .select('userId')
+    .where(sql<boolean>`user_id = any(${[...userIds]}::text[])`)
+    .execute()
+  return new Set(rows.map((r) => r.userId))
+}
