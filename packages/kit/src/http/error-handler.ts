@@ -45,6 +45,9 @@ export function sendProblem(reply: FastifyReply, code: ErrorCode, detail?: strin
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
+/** Postgres' SQLSTATE for a write naming a row that does not exist (any more). */
+const FOREIGN_KEY_VIOLATION = '23503'
+
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -77,6 +80,12 @@ export function errorHandler(error: FastifyError | AppError | Error, request: Fa
   }
   if (error instanceof SyntaxError && fe.statusCode === 400) {
     return sendProblem(reply, 'invalid_json', error.message, [{ field: '/', in: 'body', message: error.message }])
+  }
+  // A row this request refers to was deleted while it ran (a conversation whose user an erasure
+  // removed while the model answered): Postgres refuses the write; nothing was stored.
+  if (fe.code === FOREIGN_KEY_VIOLATION) {
+    request.log.warn({ code: fe.code, constraint: (error as { constraint?: unknown }).constraint }, 'request refers to a deleted row')
+    return sendProblem(reply, 'conflict', 'What this request refers to was deleted while it ran; nothing was written.')
   }
   const status = fe.statusCode ?? 500
   if (status >= 400 && status < 500) {

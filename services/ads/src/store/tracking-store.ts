@@ -8,7 +8,7 @@ export interface TrackedHit {
   campaignId: string
   placementId: string
   feature: string
-  /** Set when per-user history may be kept (personalized decision). */
+  /** Set when per-user history may be kept (personalized decision, user not erased since: see `trackHit`). */
   userId: string | undefined
   cost: number
   day: string

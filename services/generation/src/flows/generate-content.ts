@@ -9,8 +9,9 @@ import type { BrandVoice } from '../domain/voice.ts'
 import type { GatewayResult } from '../gateway/llm-gateway.ts'
 import type { CompletionRequest } from '../providers/provider.ts'
 import type { GenerateRequest, Generation } from '../schemas/generate.ts'
+import { erasedInFlight, userIdInBody } from '../store/erased-in-flight.ts'
 import { policyFor } from '../store/policies-store.ts'
-import { recordGeneration } from '../store/record-generation.ts'
+import { recordGeneration, recordSpend } from '../store/record-generation.ts'
 import { signalsOf } from '../store/signals-store.ts'
 import { getVoice } from '../store/voices-store.ts'
 import type { FlowDeps } from './deps.ts'
@@ -25,10 +26,13 @@ const MAX_TOKENS: Record<GenerateRequest['use'], number> = { post: 400, caption:
  * redacts), moderates the outputs and queues them for review when the use's policy says so.
  * Nothing is written before the provider answered. An output to review is written (with its spend)
  * in one statement before it is returned as pending; one returned straight away is written behind
- * the response (memory/output-log.ts), its tokens counting against the budget at once.
+ * the response (memory/output-log.ts), its tokens counting against the budget at once. Either is
+ * about a user who may have been erased while the provider answered (seconds): an output to review
+ * is then a 409 naming `/userId`, one returned is not written; the spend counts either way.
  */
 export async function generateContent(deps: FlowDeps, apiKeyName: string, req: GenerateRequest): Promise<Generation> {
   const { ctx, gateway, moderate, settings, memory } = deps
+  const receivedAt = ctx.clock()
   if (req.use === 'reply' && !req.brief.replyTo) throw errors.invalid('/brief/replyTo', 'is required when use is reply')
   const { voiceId, userId } = req
   const [voiceRow, policy, signals] = await Promise.all([
@@ -141,10 +145,18 @@ export async function generateContent(deps: FlowDeps, apiKeyName: string, req: G
     },
   }
   if (reviewId) {
-    await recordGeneration(ctx.db, { ...write, review: { reviewId, reasons, actor: `key:${apiKeyName}` } })
+    const toReview = { ...write, review: { reviewId, reasons, actor: `key:${apiKeyName}` } }
+    const refused = userId
+      ? await ctx.db.transaction().execute(async (trx) => {
+          const refusal = await erasedInFlight(trx, ctx.schema, [userIdInBody(userId)], receivedAt)
+          await (refusal ? recordSpend(trx, write.spend) : recordGeneration(trx, toReview))
+          return refusal
+        })
+      : await recordGeneration(ctx.db, toReview)
     memory.spend.written(apiKeyName, write.spend.day, usage.promptTokens + usage.completionTokens, false)
+    if (refused) throw refused
   } else {
-    memory.outputs.record(write)
+    memory.outputs.record(write, receivedAt)
   }
   return {
     generationId,

@@ -24,7 +24,7 @@ function createMemory(ctx: ServiceContext<GenerationDb, GenerationConfig>): Gene
   const { memory: m } = resolveSettings(ctx.config)
   const now = () => ctx.clock().getTime()
   const spend = new SpendLedger({ read: (key, day) => tokensSpent(ctx.db, key, day), refreshMs: m.spendRefreshMs, now, log: ctx.log })
-  const outputs = new OutputLog(ctx.db, spend, { flushMs: m.outputFlushMs, maxBuffered: 500, log: ctx.log })
+  const outputs = new OutputLog(ctx.db, spend, { flushMs: m.outputFlushMs, maxBuffered: 500, schema: ctx.schema, log: ctx.log })
   return {
     spend,
     outputs,

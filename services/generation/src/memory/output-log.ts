@@ -1,4 +1,4 @@
-import { WriteBehindLog } from '@attune/kit'
+import { erasedAfterCollection, erasureLockKey, WriteBehindLog } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { GenerationDb } from '../db.ts'
@@ -16,7 +16,7 @@ type Generation = GenerationWrite['generation']
  * as is.
  */
 type Row =
-  | { kind: 'generation'; generationId: string; userId: string | null; json: string; cache: CacheEntry[] }
+  | { kind: 'generation'; generationId: string; userId: string | null; json: string; cache: CacheEntry[]; receivedAt: number }
   | { kind: 'spend'; id: string; spend: SpendRow }
 
 function parseGeneration(json: string): Generation {
@@ -41,16 +41,25 @@ const tokensOf = (s: SpendRow) => s.usage.promptTokens + s.usage.completionToken
  * outlived every young-generation collection, so each collection copied and promoted about 1 MB
  * of them (a pause of 3-9 ms on whichever request was in flight) for a read that is rare and
  * one query away.
+ *
+ * An output is generated seconds after its request arrived, and recorded after that: its user's
+ * erasure may have run meanwhile (`forget` came before it was recorded). So the flush checks the
+ * outputs about a user against the erasures' tombstones in its transaction, under the schema's
+ * erasure lock shared (kit's `erasedAfterCollection`), and leaves out those received before their
+ * user's erasure was asked for (their spend is written: the key's usage, not the user's data).
  */
 export class OutputLog {
   private readonly log: WriteBehindLog<Row>
   private readonly db: Kysely<GenerationDb>
   private readonly spend: SpendLedger
   private readonly unwrittenCache = new Map<string, CacheEntry>()
+  private readonly lockKey: number
 
-  constructor(db: Kysely<GenerationDb>, spend: SpendLedger, o: { flushMs: number; maxBuffered: number; log?: Logger }) {
+  /** `schema`: the service's, whose erasure lock and tombstones the flush checks. */
+  constructor(db: Kysely<GenerationDb>, spend: SpendLedger, o: { flushMs: number; maxBuffered: number; schema: string; log?: Logger }) {
     this.db = db
     this.spend = spend
+    this.lockKey = erasureLockKey(o.schema)
     this.log = new WriteBehindLog<Row>({
       ...o,
       recentMax: 0,
@@ -65,8 +74,8 @@ export class OutputLog {
     return this.log.flushMs
   }
 
-  /** Records an output and its spend (`requests` provider calls); its tokens count at once. */
-  record(w: Pick<GenerationWrite, 'generation' | 'cache' | 'spend'>): void {
+  /** Records an output and its spend (`requests` provider calls); its tokens count at once. `receivedAt`: when its request arrived. */
+  record(w: Pick<GenerationWrite, 'generation' | 'cache' | 'spend'>, receivedAt: Date): void {
     const g = w.generation
     this.spend.hold(w.spend.apiKeyName, w.spend.day, tokensOf(w.spend))
     for (const c of w.cache) this.unwrittenCache.set(c.cacheKey, c)
@@ -74,7 +83,7 @@ export class OutputLog {
     while (this.unwrittenCache.size > 10_000) this.unwrittenCache.delete(this.unwrittenCache.keys().next().value as string)
     // The spend is a row of its own: erasing the user drops the output, not the key's usage.
     this.log.record([
-      { kind: 'generation', generationId: g.generationId, userId: g.userId, json: generationJson(g), cache: w.cache },
+      { kind: 'generation', generationId: g.generationId, userId: g.userId, json: generationJson(g), cache: w.cache, receivedAt: receivedAt.getTime() },
       { kind: 'spend', id: `spend:${g.generationId}`, spend: w.spend },
     ])
   }
@@ -114,9 +123,26 @@ export class OutputLog {
   }
 
   private async write(rows: Row[]): Promise<void> {
+    type GenerationRow = Extract<Row, { kind: 'generation' }>
     const generations = rows.flatMap((r) => (r.kind === 'generation' ? [r] : []))
     const spend = rows.flatMap((r) => (r.kind === 'spend' ? [r.spend] : []))
-    await recordReturned(this.db, { generations: generations.map((r) => r.json), cache: generations.flatMap((r) => r.cache), spend })
+    const batch = (kept: GenerationRow[]) => ({ generations: kept.map((r) => r.json), cache: kept.flatMap((r) => r.cache), spend })
+    const aboutUsers = generations.filter((r) => r.userId !== null)
+    if (aboutUsers.length === 0) await recordReturned(this.db, batch(generations))
+    else {
+      await this.db.transaction().execute(async (trx) => {
+        // First, under the erasure lock shared: an erasure running meanwhile either waits for this
+        // flush (and deletes what it wrote) or has committed the tombstones read here.
+        const erased = await erasedAfterCollection(
+          trx,
+          this.lockKey,
+          aboutUsers.map((r) => r.receivedAt),
+          (i) => [(aboutUsers[i] as GenerationRow).userId as string],
+        )
+        const gone = new Set([...erased].map((i) => aboutUsers[i]))
+        await recordReturned(this.db, batch(gone.size === 0 ? generations : generations.filter((r) => !gone.has(r))), trx)
+      })
+    }
     for (const s of spend) this.spend.written(s.apiKeyName, s.day, tokensOf(s), true)
     for (const r of generations) for (const c of r.cache) if (this.unwrittenCache.get(c.cacheKey) === c) this.unwrittenCache.delete(c.cacheKey)
   }

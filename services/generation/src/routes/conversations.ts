@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Topics } from '@attune/contracts'
-import { errors, makeEvent, problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { errors, makeEvent, problemRef, problemResponses, ref, refuseIfErasedInFlight, type ServiceApp } from '@attune/kit'
 import type { FastifyReply } from 'fastify'
 import { v7 as uuidv7 } from 'uuid'
 import { bannedStreamFilter } from '../domain/banned-stream.ts'
@@ -10,6 +10,7 @@ import type { FlowDeps } from '../flows/deps.ts'
 import { generatingResponses } from '../schemas/common.ts'
 import { ChatAnswer, Conversation, ConversationInput, ConversationParams, MessageInput, ReactionInput, ReactionRecorded } from '../schemas/conversations.ts'
 import { allMessages, citedRecommendation, conversationById, insertConversation } from '../store/conversations-store.ts'
+import { userIdInBody } from '../store/erased-in-flight.ts'
 import { getVoice } from '../store/voices-store.ts'
 
 const scope = 'recommendations:read' as const
@@ -50,16 +51,21 @@ export function conversationRoutes(app: ServiceApp, deps: FlowDeps) {
         operationId: 'startConversation',
         tags,
         summary: 'Start a news chat with a user',
+        description:
+          'A request received before its user’s erasure was asked for that reaches the store after the erasure ran is a 409 naming `/userId`, and stores nothing.',
         body: ConversationInput,
-        response: { 201: ref(Conversation), ...problemResponses },
+        response: { 201: ref(Conversation), 409: problemRef, ...problemResponses },
       },
     },
     async (request, reply) => {
+      const now = ctx.clock()
       const { userId, voiceId } = request.body
       if (voiceId && !(await getVoice(ctx.db, voiceId))) throw errors.invalid('/voiceId', `names no brand voice (${voiceId})`)
-      const now = ctx.clock()
       const conversationId = uuidv7()
-      await insertConversation(ctx.db, { conversationId, userId, voiceId: voiceId ?? null, createdAt: now, updatedAt: now })
+      await ctx.db.transaction().execute(async (trx) => {
+        await refuseIfErasedInFlight(trx, ctx.schema, [userIdInBody(userId)], now)
+        await insertConversation(trx, { conversationId, userId, voiceId: voiceId ?? null, createdAt: now, updatedAt: now })
+      })
       return reply.code(201).send(await view(conversationId))
     },
   )

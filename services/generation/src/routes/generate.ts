@@ -1,4 +1,4 @@
-import { problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { problemRef, problemResponses, ref, type ServiceApp } from '@attune/kit'
 import type { FlowDeps } from '../flows/deps.ts'
 import { findGeneration } from '../flows/find-generation.ts'
 import { generateContent } from '../flows/generate-content.ts'
@@ -17,9 +17,11 @@ export function generateRoutes(app: ServiceApp, deps: FlowDeps) {
         description:
           'The prompt comes from a versioned template, the user’s language style and mood (mirrored from profiling and sentiment) and an optional brand voice. ' +
           'Personal data in the brief is redacted before it leaves; inputs over the use’s block threshold are refused (422); banned words never reach an output; ' +
-          'flagged outputs, and content meant for publishing, wait in the review queue. `why` says what shaped the output. Provider failures: 502/503.',
+          'flagged outputs, and content meant for publishing, wait in the review queue. `why` says what shaped the output. Provider failures: 502/503. ' +
+          'When the user’s erasure was asked for after the request was received and ran while the output was generated, an output for review is a 409 naming `/userId` and is not stored; ' +
+          'one returned straight away is answered but never written. The tokens spent count against the key either way.',
         body: GenerateRequest,
-        response: { 200: ref(Generation), ...generatingResponses },
+        response: { 200: ref(Generation), 409: problemRef, ...generatingResponses },
       },
     },
     async (request) => generateContent(deps, request.apiKey?.name ?? 'anonymous', request.body),

@@ -1,10 +1,11 @@
-import { errors, problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { errors, problemRef, problemResponses, ref, type ServiceApp } from '@attune/kit'
 import { v7 as uuidv7 } from 'uuid'
 import type { StoryTurnsTable } from '../db.ts'
 import type { FlowDeps } from '../flows/deps.ts'
 import { composeTurn, readTurnInput } from '../flows/story-turn.ts'
 import { generatingResponses } from '../schemas/common.ts'
 import { Story, StoryInput, StoryParams, TurnInput, TurnParams, TurnPath, TurnSchema } from '../schemas/stories.ts'
+import { erasedInFlight, userIdInBody } from '../store/erased-in-flight.ts'
 import { signalsOf } from '../store/signals-store.ts'
 import { insertStory, insertTurn, latestTurn, storyById, turnById, turnsOf } from '../store/stories-store.ts'
 
@@ -52,12 +53,14 @@ export function storyRoutes(app: ServiceApp, deps: FlowDeps) {
         tags,
         summary: 'Start an interactive story (with its opening turn)',
         description:
-          'World facts and characters stay in every prompt; tone defaults from the user’s formality and topics to avoid from their muted topics. The rating sets how strict moderation is on every turn.',
+          'World facts and characters stay in every prompt; tone defaults from the user’s formality and topics to avoid from their muted topics. The rating sets how strict moderation is on every turn. ' +
+          'A request received before its user’s erasure was asked for that reaches the store after the erasure ran is a 409 naming `/userId`, and stores no story (the tokens spent still count against the key’s budget).',
         body: StoryInput,
-        response: { 201: ref(Story), ...generatingResponses },
+        response: { 201: ref(Story), 409: problemRef, ...generatingResponses },
       },
     },
     async (request, reply) => {
+      const receivedAt = ctx.clock()
       const b = request.body
       const signals = await signalsOf(ctx.db, b.userId)
       const formality = signals?.style?.formality
@@ -78,11 +81,16 @@ export function storyRoutes(app: ServiceApp, deps: FlowDeps) {
         text: b.opening ?? '',
         field: '/opening',
       })
-      await ctx.db.transaction().execute(async (trx) => {
+      // The model answered seconds after the request arrived: the user may have been erased meanwhile.
+      const refused = await ctx.db.transaction().execute(async (trx) => {
+        const refusal = await erasedInFlight(trx, ctx.schema, [userIdInBody(b.userId)], receivedAt)
         await persist(trx)
+        if (refusal) return refusal
         await insertStory(trx, story)
         await insertTurn(trx, turn)
+        return undefined
       })
+      if (refused) throw refused
       return reply.code(201).send(await view(story.storyId))
     },
   )

@@ -15,28 +15,31 @@ export interface GenerationWrite {
 
 type Q = QueryCreator<GenerationDb>
 
+const usageRow = (spend: GenerationWrite['spend']) => ({
+  apiKeyName: spend.apiKeyName,
+  day: spend.day,
+  shard: usageShard(),
+  requests: spend.requests,
+  promptTokens: spend.usage.promptTokens,
+  completionTokens: spend.usage.completionTokens,
+})
+
+/** The token spend of an output that is not stored (its user was erased while it was generated): the key's usage, not the user's data. */
+export async function recordSpend(db: Kysely<GenerationDb>, spend: GenerationWrite['spend']): Promise<void> {
+  await db.insertInto('tokenUsage').values(usageRow(spend)).onConflict(addToExistingUsage).execute()
+}
+
 /**
  * Stores a generated output that waits for review with everything it implies in ONE statement
  * (data-modifying CTEs): the key's token usage, cache entries, the generation, and its review with
  * the audit entry. One statement is atomic like a transaction, at one round trip instead of four
  * or more, and commits durably before the output is returned as pending. (Outputs returned
- * straight away are written behind the response: memory/output-log.ts.)
+ * straight away are written behind the response: memory/output-log.ts.) For a user's output, run
+ * it in a transaction that checked first that the user was not erased meanwhile (generate-content.ts).
  */
 export async function recordGeneration(db: Kysely<GenerationDb>, w: GenerationWrite): Promise<void> {
   const { spend, generation: g } = w
-  let q = db.with('usage', (qc) =>
-    qc
-      .insertInto('tokenUsage')
-      .values({
-        apiKeyName: spend.apiKeyName,
-        day: spend.day,
-        shard: usageShard(),
-        requests: spend.requests,
-        promptTokens: spend.usage.promptTokens,
-        completionTokens: spend.usage.completionTokens,
-      })
-      .onConflict(addToExistingUsage),
-  ) as unknown as Q
+  let q = db.with('usage', (qc) => qc.insertInto('tokenUsage').values(usageRow(spend)).onConflict(addToExistingUsage)) as unknown as Q
   w.cache.forEach((c, i) => {
     const row = {
       cacheKey: c.cacheKey,

@@ -166,8 +166,9 @@ const cacheJson = (c: CacheEntry) =>
  * in this process, ~1 ms of them before the statement was even sent, and large allocations in
  * Postgres). Atomic either way. A generation already written (a batch retried after a lost commit
  * acknowledgement) is skipped; its spend would then count twice, which errs on the side of the budget.
+ * With `trx`, runs in that transaction (statements still compiled, and cached, for `db`).
  */
-export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch): Promise<void> {
+export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch, trx?: Kysely<GenerationDb>): Promise<void> {
   const spend = spendPerDay(b.spend)
   // In key order, as every flush locks them: two replicas' flushes cannot wait on each other.
   const cache = [...new Map(b.cache.map((c) => [c.cacheKey, c])).values()].sort((x, y) => (x.cacheKey < y.cacheKey ? -1 : x.cacheKey > y.cacheKey ? 1 : 0))
@@ -184,5 +185,5 @@ export async function recordReturned(db: Kysely<GenerationDb>, b: ReturnedBatch)
     return piece
   })
   // Compiled for `db` (statements are cached per handle), run on the transaction when there is one.
-  await writePieces(db, pieces, (q, piece) => q.executeQuery(statementFor(db, piece)))
+  await writePieces(trx ?? db, pieces, (q, piece) => q.executeQuery(statementFor(db, piece)))
 }

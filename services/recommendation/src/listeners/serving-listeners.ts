@@ -31,10 +31,10 @@ export function servingListeners(serving: Serving, models: ModelRegistry): Liste
     {
       name: 'users-erased',
       topics: [Topics.privacy],
-      handle(events) {
+      async handle(events) {
         for (const e of events) {
           if (e.type !== EventTypes.erasureRequested.type) continue
-          for (const userId of erasedIds(e.data as ErasureRequestedData)) serving.forget(userId)
+          for (const userId of erasedIds(e.data as ErasureRequestedData)) await serving.forget(userId)
         }
       },
     },

@@ -1,8 +1,8 @@
-import { WriteBehindLog } from '@attune/kit'
+import { erasedAfterCollection, erasureLockKey, WriteBehindLog } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { RecommendationDb } from '../db.ts'
-import { findServed, recordServedMany, type ServedSlate } from '../store/served-store.ts'
+import { eraseServedOf, findServed, recordServedMany, type ServedSlate } from '../store/served-store.ts'
 
 export interface ServedLogOptions {
   /** Slates are written together at most this long after they were served. */
@@ -11,6 +11,8 @@ export interface ServedLogOptions {
   maxBuffered: number
   /** Slates this replica served recently, kept for paging without a read. */
   recentMax: number
+  /** The service's schema: its erasure lock, which each write shares. */
+  schema: string
   log?: Logger
 }
 
@@ -27,9 +29,22 @@ export class ServedLog {
 
   constructor(db: Kysely<RecommendationDb>, o: ServedLogOptions) {
     this.db = db
+    const lockKey = erasureLockKey(o.schema)
     this.log = new WriteBehindLog<ServedSlate>({
       ...o,
-      write: (slates) => recordServedMany(db, slates),
+      // Under the erasure lock, shared: an erasure either waits for this write and deletes it with
+      // the rest, or has committed its tombstones, which drop the slates of requests received before
+      // it was asked for (still in flight when `forget` ran) that are recorded only now.
+      write: (slates) =>
+        db.transaction().execute(async (trx) => {
+          const gone = await erasedAfterCollection(
+            trx,
+            lockKey,
+            slates.map((s) => s.servedAt.getTime()),
+            (i) => [(slates[i] as ServedSlate).userId],
+          )
+          await recordServedMany(trx, gone.size === 0 ? slates : slates.filter((_, i) => !gone.has(i)))
+        }),
       idOf: (s) => s.recommendationId,
       userOf: (s) => s.userId,
       what: 'served slates',
@@ -53,8 +68,18 @@ export class ServedLog {
     return this.log.flush()
   }
 
-  forget(userId: string): void {
+  /**
+   * Erasure: nothing of this user is written any more, or answered from memory. The batch being
+   * written when the erasure came may commit after the erasure's own delete, so once this
+   * replica's write in flight is done the user's slates are deleted again (idempotent), as ads'
+   * DecisionLog does.
+   */
+  async forget(userId: string): Promise<void> {
     this.log.forget(userId)
+    await this.log.flush()
+    // Slates of the user recorded while that flush ran.
+    this.log.forget(userId)
+    await eraseServedOf(this.db, userId)
   }
 
   close(): Promise<void> {

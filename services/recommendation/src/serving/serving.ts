@@ -37,12 +37,12 @@ export class Serving {
   /** Events about users that this service's consumers have yet to apply (see the listeners). */
   readonly awaited: AwaitedEvents<RecommendationDb>
 
-  private readonly ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log'>
+  private readonly ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log' | 'schema'>
 
-  constructor(ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log'>, o: ServingOptions = defaultServingOptions) {
+  constructor(ctx: Pick<ServiceContext<RecommendationDb>, 'db' | 'log' | 'schema'>, o: ServingOptions = defaultServingOptions) {
     this.ctx = ctx
     this.users = new UserCache({ maxUsers: o.maxUsers, ttlMs: o.ttlMs, settleMs: o.settleMs })
-    this.served = new ServedLog(ctx.db, { flushMs: o.servedFlushMs, maxBuffered: 1000, recentMax: 25_000, log: ctx.log })
+    this.served = new ServedLog(ctx.db, { flushMs: o.servedFlushMs, maxBuffered: 1000, recentMax: 25_000, schema: ctx.schema, log: ctx.log })
     this.awaited = new AwaitedEvents(ctx.db)
   }
 
@@ -117,11 +117,11 @@ export class Serving {
     this.users.changed(userIds)
   }
 
-  /** A user was erased: nothing about them stays in memory or is written later. */
-  forget(userId: string): void {
+  /** A user was erased: nothing about them stays in memory or is written later (nor stays written by a flush in flight). */
+  async forget(userId: string): Promise<void> {
     this.awaited.forget(userId)
     this.users.changed([userId])
-    this.served.forget(userId)
+    await this.served.forget(userId)
   }
 
   close(): Promise<void> {

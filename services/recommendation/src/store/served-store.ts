@@ -46,6 +46,11 @@ export async function findServed(db: Db, recommendationId: string): Promise<Serv
   return db.selectFrom('servedRecommendations').selectAll().where('recommendationId', '=', recommendationId).executeTakeFirst()
 }
 
+/** Deletes the slates served to a user (erasure, again after a write that was in flight). */
+export async function eraseServedOf(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('servedRecommendations').where('userId', '=', userId).execute()
+}
+
 /** Deletes slates served before `before`; returns how many. */
 export async function purgeServed(db: Db, before: Date): Promise<number> {
   const r = await db.deleteFrom('servedRecommendations').where('servedAt', '<', before).executeTakeFirst()

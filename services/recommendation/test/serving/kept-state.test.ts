@@ -20,7 +20,10 @@ t.teardown(async () => {
   await pg.drop()
 })
 
-const serving = new Serving({ db, log: pino({ level: 'silent' }) }, { maxUsers: 100, ttlMs: 60_000, settleMs: 0, servedFlushMs: 50 })
+const serving = new Serving(
+  { db, schema: service.context.schema, log: pino({ level: 'silent' }) },
+  { maxUsers: 100, ttlMs: 60_000, settleMs: 0, servedFlushMs: 50 },
+)
 t.teardown(() => serving.close())
 // Engines are compared by identity only here.
 const engineA = {} as Engine

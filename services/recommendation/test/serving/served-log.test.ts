@@ -1,8 +1,10 @@
 // Served slates written behind on real Postgres: buffered writes together (in pieces of bounded size), cursors found
-// from memory or (another replica's) from the table, nothing of an erased user written later.
-import { MAX_PARAMETER_CHARS, openDatabase } from '@attune/kit'
-import { createTestDatabase, startTestService } from '@attune/kit/testing'
+// from memory or (another replica's) from the table, nothing of an erased user written later (nor left
+// written by the batch in flight when the erasure came, nor by a request in flight when it ran).
+import { erasureLockKey, type KitTables, lockForErasure, MAX_PARAMETER_CHARS, openDatabase, recordErasedSubjects } from '@attune/kit'
+import { createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
 import { recommendation } from '@attune/recommendation'
+import { type Kysely, sql } from 'kysely'
 import t from 'tap'
 import { ServedLog } from '../../src/serving/served-log.ts'
 import { findServed } from '../../src/store/served-store.ts'
@@ -11,6 +13,7 @@ const pg = await createTestDatabase()
 const database = await openDatabase(pg.url)
 const service = await startTestService(recommendation, { database, start: false })
 const db = service.context.db
+const { schema } = service.context
 t.teardown(async () => {
   await service.close()
   await database.close()
@@ -30,7 +33,7 @@ const slate = (id: string, userId: string) => ({
 const ids = Array.from({ length: 5 }, (_, i) => `0193a0b0-0000-7000-8000-00000000000${i}`)
 
 t.test('buffered, then written together within the flush interval; found from memory at once', async (t) => {
-  const log = new ServedLog(db, { flushMs: 50, maxBuffered: 100, recentMax: 10 })
+  const log = new ServedLog(db, { flushMs: 50, maxBuffered: 100, recentMax: 10, schema })
   log.record(slate(ids[0] as string, 'u1'))
   log.record(slate(ids[1] as string, 'u2'))
   t.equal(await findServed(db, ids[0] as string), undefined, 'not written yet')
@@ -42,8 +45,8 @@ t.test('buffered, then written together within the flush interval; found from me
 })
 
 t.test('another replica finds a slate once it is written, even one written just after the first look', async (t) => {
-  const writer = new ServedLog(db, { flushMs: 40, maxBuffered: 100, recentMax: 10 })
-  const reader = new ServedLog(db, { flushMs: 40, maxBuffered: 100, recentMax: 10 })
+  const writer = new ServedLog(db, { flushMs: 40, maxBuffered: 100, recentMax: 10, schema })
+  const reader = new ServedLog(db, { flushMs: 40, maxBuffered: 100, recentMax: 10, schema })
   writer.record(slate(ids[2] as string, 'u3'))
   t.match(await reader.find(ids[2] as string), { userId: 'u3' }, 'looked for again after a flush interval')
   t.equal(await reader.find('0193a0b0-0000-7000-8000-0000000000ff'), undefined, 'unknown stays unknown')
@@ -51,7 +54,7 @@ t.test('another replica finds a slate once it is written, even one written just 
 })
 
 t.test('a full buffer is written at once; close writes what is left', async (t) => {
-  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1, recentMax: 10 })
+  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1, recentMax: 10, schema })
   log.record(slate(ids[3] as string, 'u4'))
   await log.flush()
   t.match(await findServed(db, ids[3] as string), { userId: 'u4' })
@@ -59,12 +62,74 @@ t.test('a full buffer is written at once; close writes what is left', async (t) 
 })
 
 t.test('forget: nothing of an erased user is written later or answered from memory', async (t) => {
-  const log = new ServedLog(db, { flushMs: 20, maxBuffered: 100, recentMax: 10 })
+  const log = new ServedLog(db, { flushMs: 20, maxBuffered: 100, recentMax: 10, schema })
   log.record(slate(ids[4] as string, 'erased'))
-  log.forget('erased')
+  await log.forget('erased')
   await log.close()
   t.equal(await findServed(db, ids[4] as string), undefined)
   t.equal(await log.find(ids[4] as string), undefined)
+})
+
+t.test('forget while a batch holding the user is being written: deleted again once it is', async (t) => {
+  const [mine, other] = ['0193a0b2-0000-7000-8000-000000000001', '0193a0b2-0000-7000-8000-000000000002']
+  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 100, recentMax: 10, schema })
+  log.record(slate(mine, 'erased-in-flight'))
+  log.record(slate(other, 'stays'))
+  // Another session inserts the same id first and holds it: the flush's insert waits for it.
+  let release = () => {}
+  let holding = () => {}
+  const held = new Promise<void>((r) => (holding = r))
+  const blocker = db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.insertInto('servedRecommendations').values(slate(mine, 'blocker')).execute()
+      holding()
+      await new Promise<void>((r) => (release = r))
+      throw new Error('rolled back')
+    })
+    .catch(() => {})
+  await held
+  const flushing = log.flush()
+  await waitFor(
+    async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like '%served_recommendations%'`.execute(db)
+      ).rows[0]?.n === 1,
+    { what: 'the flush to wait for the blocker' },
+  )
+  let forgotten = false
+  const forgetting = (async () => {
+    await log.forget('erased-in-flight')
+    forgotten = true
+  })()
+  await new Promise((r) => setTimeout(r, 50))
+  t.notOk(forgotten, 'forget waits for the write in flight')
+  release()
+  await Promise.all([blocker, flushing, forgetting])
+  t.equal(await findServed(db, mine), undefined, 'the slate the batch wrote after the erasure is deleted again')
+  t.match(await findServed(db, other), { userId: 'stays' }, "the other user's slate stays")
+  await log.close()
+})
+
+t.test('a slate of a request received before its user was erased, recorded after the erasure ran, is not written', async (t) => {
+  const [before, after, other] = ['0193a0b3-0000-7000-8000-000000000001', '0193a0b3-0000-7000-8000-000000000002', '0193a0b3-0000-7000-8000-000000000003']
+  const asked = new Date('2026-11-25T12:00:01Z')
+  // The erasure ran (and every replica forgot the user) while the request was still in flight.
+  await (db as unknown as Kysely<KitTables>).transaction().execute(async (trx) => {
+    await lockForErasure(trx, erasureLockKey(schema))
+    await recordErasedSubjects(trx, ['erased-late'], asked)
+  })
+  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 100, recentMax: 10, schema })
+  await log.forget('erased-late')
+  log.record(slate(before, 'erased-late'))
+  log.record({ ...slate(after, 'erased-late'), servedAt: new Date(asked.getTime() + 1) })
+  log.record(slate(other, 'not-erased'))
+  await log.flush()
+  t.equal(await findServed(db, before), undefined, 'served before the erasure was asked for: dropped')
+  t.match(await findServed(db, after), { userId: 'erased-late' }, 'served after it: new data, written')
+  t.match(await findServed(db, other), { userId: 'not-erased' }, 'the same batch writes the others')
+  await log.close()
 })
 
 t.test('a flush larger than one parameter is written whole, in pieces', async (t) => {
@@ -73,7 +138,7 @@ t.test('a flush larger than one parameter is written whole, in pieces', async (t
     itemIds: Array.from({ length: 20 }, (_, k) => `item-${i}-${k}`),
   }))
   t.ok(JSON.stringify(many).length > 2 * MAX_PARAMETER_CHARS, 'more than two parameters’ worth')
-  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1000, recentMax: 10 })
+  const log = new ServedLog(db, { flushMs: 60_000, maxBuffered: 1000, recentMax: 10, schema })
   for (const s of many) log.record(s)
   await log.flush()
   const stored = await db.selectFrom('servedRecommendations').select(['recommendationId', 'itemIds']).where('userId', 'like', 'many-%').execute()

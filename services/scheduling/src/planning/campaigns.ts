@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { errors, type ServiceContext } from '@attune/kit'
+import { erasedAfterCollection, erasureLockKey, errors, type ServiceContext, shareErasureLock } from '@attune/kit'
+import type { Kysely } from 'kysely'
 import type { SchedulingConfig, SchedulingSettings } from '../config.ts'
 import type { CampaignAudience, CampaignContent, SchedulingDb } from '../db.ts'
 import type { ModelOptions } from '../domain/user-activity.ts'
@@ -52,12 +53,15 @@ export async function createCampaign(deps: CampaignDeps, input: CampaignInput): 
   if (input.strategy === 'fixed' && input.holdoutShare > 0) throw errors.invalid('/holdoutShare', 'needs a window: the holdout is sent at random times in it')
   const webhookUrl = input.webhookUrl ?? settings.webhookUrl
   if (!webhookUrl) throw errors.invalid('/webhookUrl', 'is required: no DELIVERY_WEBHOOK_URL is configured')
-  const audience: CampaignAudience = input.audience
   const campaignId = randomUUID()
-  const userIds = audience.userIds ?? (audience.segmentId ? await segmentMembers(ctx.db, audience.segmentId) : [])
-  if (userIds.length === 0) throw unknownField('/audience/segmentId', 'is not a known segment, or has no members')
-  const data = await loadRecipientData(ctx.db, userIds, { channel: input.channel, needModel: timing.window !== null, halfLifeDays: deps.model.halfLifeDays })
+  const read = input.audience.userIds ?? (input.audience.segmentId ? await segmentMembers(ctx.db, input.audience.segmentId) : [])
+  if (read.length === 0) throw unknownField('/audience/segmentId', 'is not a known segment, or has no members')
+  const data = await loadRecipientData(ctx.db, read, { channel: input.channel, needModel: timing.window !== null, halfLifeDays: deps.model.halfLifeDays })
   const campaign = await ctx.transaction(async (trx) => {
+    // The audience was read before: under the erasure lock, shared, an erasure either waits for
+    // these deliveries (and deletes them) or has finished, and its users are left out here.
+    await shareErasureLock(trx, ctx.schema)
+    const { audience, userIds } = await audienceStill(trx, ctx.schema, input.audience, read, now)
     const row: Campaign = {
       campaignId,
       name: input.name,
@@ -85,6 +89,33 @@ export async function createCampaign(deps: CampaignDeps, input: CampaignInput): 
     return row
   })
   return campaignView(deps, campaign)
+}
+
+/**
+ * The users of an audience read before the transaction that may still get deliveries, under the
+ * erasure lock: a segment's members still in it (an erasure removes its user), and the ids of a
+ * list not erased at or after the request was received (`now`; the list is stored without them).
+ */
+async function audienceStill(
+  trx: Kysely<SchedulingDb>,
+  schema: string,
+  audience: CampaignAudience,
+  read: string[],
+  now: Date,
+): Promise<{ audience: CampaignAudience; userIds: string[] }> {
+  if (!audience.userIds) {
+    const members = new Set(audience.segmentId ? await segmentMembers(trx, audience.segmentId) : [])
+    return { audience, userIds: read.filter((u) => members.has(u)) }
+  }
+  const erased = await erasedAfterCollection(
+    trx,
+    erasureLockKey(schema),
+    read.map(() => now.getTime()),
+    (i) => [read[i] as string],
+  )
+  if (erased.size === 0) return { audience, userIds: read }
+  const userIds = read.filter((_, i) => !erased.has(i))
+  return { audience: { ...audience, userIds }, userIds }
 }
 
 async function existing(deps: CampaignDeps, campaignId: string): Promise<Campaign> {
@@ -119,6 +150,9 @@ export async function rescheduleCampaign(deps: CampaignDeps, campaignId: string,
   const pending = (await listDeliveries(ctx.db, campaignId, { status: 'scheduled', limit: 1_000_000 })).map((d) => d.userId)
   const data = await loadRecipientData(ctx.db, pending, { channel: c.channel, needModel: timing.window !== null, halfLifeDays: deps.model.halfLifeDays })
   await ctx.transaction(async (trx) => {
+    // Before the old deliveries are taken: an erasure either waits for the new ones (and deletes
+    // them) or has deleted the user's old ones first, which are then not planned again.
+    await shareErasureLock(trx, ctx.schema)
     const locked = await getCampaign(trx, campaignId, { forUpdate: true })
     if (locked?.status !== 'scheduled') throw errors.conflict(`Campaign ${campaignId} is cancelled`)
     const users = (await takeScheduled(trx, campaignId, now)).map((d) => ({ userId: d.userId, group: d.grp }))
