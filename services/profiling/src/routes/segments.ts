@@ -17,6 +17,7 @@ import {
   UserSegments,
   UserSegmentsParams,
 } from '../schemas/segments.ts'
+import { usersBeingErased } from '../store/privacy-requests-store.ts'
 import { resolveProfileId, withProfiles } from '../store/profiles-store.ts'
 import { membershipMessages, refreshRuleMemberships } from '../store/segment-membership-store.ts'
 import {
@@ -70,7 +71,9 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         await shareErasureLock(trx, ctx.schema)
         await insertSegment(trx, { id, kind: 'rule', name, description: description ?? null, rule, createdAt: now })
         for (let after: string | undefined, ids = await profileIdsPage(trx, PAGE); ids.length > 0; ids = await profileIdsPage(trx, PAGE, after)) {
-          await emit(publish(await refreshRuleMemberships(trx, ids, now, [{ id, rule }]), now))
+          const beingErased = await usersBeingErased(trx, ids)
+          const members = beingErased.size === 0 ? ids : ids.filter((u) => !beingErased.has(u))
+          await emit(publish(await refreshRuleMemberships(trx, members, now, [{ id, rule }]), now))
           after = ids[ids.length - 1]
         }
       })
@@ -106,12 +109,12 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const clusters = learned.clusters
       const ids = clusters.map(() => randomUUID())
       await ctx.transaction(async (trx, emit) => {
-        // The interests were read before: a user erased since has no profile any more and joins nothing.
+        // The interests were read before: a user erased since has no profile any more and joins
+        // nothing; nor does one whose erasure is asked for and not done (see usersBeingErased).
         await shareErasureLock(trx, ctx.schema)
-        const present = await withProfiles(
-          trx,
-          clusters.flatMap((c) => c.members),
-        )
+        const members = clusters.flatMap((c) => c.members)
+        const [withProfile, beingErased] = [await withProfiles(trx, members), await usersBeingErased(trx, members)]
+        const present = new Set(members.filter((u) => withProfile.has(u) && !beingErased.has(u)))
         const ended = await deleteLearnedSegments(trx)
         const changes: MembershipChange[] = ended.map((m) => ({ ...m, change: 'left' }))
         const joined: MembershipChange[] = []

@@ -1,4 +1,5 @@
 import type { PrivacyRequestKind } from '@attune/contracts'
+import { hashUserId } from '@attune/kit'
 import { type Kysely, sql } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { awaitingServices, type StoredPrivacyRequest } from '../domain/privacy-requests.ts'
@@ -120,4 +121,22 @@ export const savepoint = {
   set: (trx: Db, name: string) => sql`savepoint ${sql.id(name)}`.execute(trx),
   rollback: (trx: Db, name: string) => sql`rollback to savepoint ${sql.id(name)}`.execute(trx),
   release: (trx: Db, name: string) => sql`release savepoint ${sql.id(name)}`.execute(trx),
+}
+
+/**
+ * Which of these users have an erasure asked for and not completed: what profiling still holds of
+ * them goes once its own erasure runs, but another service whose erasure already ran would keep
+ * what profiling publishes about them meanwhile (dated after the request, it reads as new data).
+ */
+export async function usersBeingErased(db: Db, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set()
+  const byHash = new Map(userIds.map((id) => [hashUserId(id), id]))
+  const rows = await db
+    .selectFrom('privacyRequests')
+    .select('userIdHash')
+    .where('kind', '=', 'erasure')
+    .where('status', '=', 'pending')
+    .where(sql<boolean>`user_id_hash = any(${[...byHash.keys()]}::text[])`)
+    .execute()
+  return new Set(rows.flatMap((r) => byHash.get(r.userIdHash) ?? []))
 }

@@ -3,13 +3,14 @@
 // they are refused, so nothing outlives it (on real Postgres; the erasure is run with the kit's own
 // pieces, as its erasure consumer runs them, without Kafka).
 import { randomUUID } from 'node:crypto'
-import { erasureLockKey, type KitTables, lockForErasure, MemoryBus, recordErasedSubjects } from '@attune/kit'
+import { erasureLockKey, hashUserId, type KitTables, lockForErasure, MemoryBus, recordErasedSubjects } from '@attune/kit'
 import { asAdmin, asSite, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import t from 'tap'
 import type { ProfilingDb } from '../../src/db.ts'
 import { eraseUser } from '../../src/store/erase-user.ts'
+import { createPrivacyRequest } from '../../src/store/privacy-requests-store.ts'
 
 const bus = new MemoryBus()
 const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
@@ -248,4 +249,38 @@ t.test('learned segments leave out users erased after their interests were read'
   t.equal(answers[0]?.statusCode, 201)
   t.equal(await count(sql<{ n: number }>`select count(*)::int as n from profiling.segment_members where user_id = ${erased}`), 0, 'no membership')
   t.ok((await count(sql<{ n: number }>`select count(*)::int as n from profiling.segment_members`)) >= 5, 'the others joined')
+})
+
+t.test('segments made while a user’s erasure is asked for and not done leave that user out, and publish nothing about it', async (t) => {
+  const users = Array.from({ length: 6 }, () => `user-${randomUUID()}`)
+  for (const [i, u] of users.entries()) {
+    const category = i % 2 === 0 ? 'culture' : 'science'
+    const r = await post(Array.from({ length: 3 }, () => ({ id: randomUUID(), type: 'view', userId: u, itemId: `item-${category}`, properties: { category } })))
+    t.equal(r.statusCode, 202)
+  }
+  const pending = users[0] as string
+  // Asked for, not yet run here: the request as the privacy route records it, its event not consumed.
+  await createPrivacyRequest(context.db, {
+    id: randomUUID(),
+    kind: 'erasure',
+    userId: pending,
+    userIdHash: hashUserId(pending),
+    services: ['profiling'],
+    now: new Date(),
+  })
+  const learned = await app.inject({ method: 'POST', url: '/v1/segments/learned', headers: asAdmin, payload: { k: 2, seed: 1 } })
+  t.equal(learned.statusCode, 201)
+  const rule = await app.inject({
+    method: 'POST',
+    url: '/v1/segments',
+    headers: asAdmin,
+    payload: { name: 'viewers', rule: { all: [{ event: 'view', withinDays: 7, op: 'gte', value: 1 }] } },
+  })
+  t.equal(rule.statusCode, 201)
+  const memberships = (userId: string) => count(sql<{ n: number }>`select count(*)::int as n from profiling.segment_members where user_id = ${userId}`)
+  t.equal(await memberships(pending), 0, 'no membership for the user being erased')
+  t.ok((await memberships(users[1] as string)) >= 2, 'the others joined both')
+  await outboxDrained()
+  const joins = bus.messages('attune.profiles').filter((m) => m.value.includes(pending) && m.value.includes('segment.membership-changed'))
+  t.same(joins, [], 'no join about the user is published')
 })
