@@ -234,14 +234,20 @@ t.test('an anonymous id merged after the erasure was asked for is erased with a 
   t.equal(await count(sql<{ n: number }>`select count(*)::int as n from profiling.events where anonymous_id = ${anonymousId}`), 0)
 })
 
-t.test('learned segments leave out users erased after their interests were read', async (t) => {
-  // Interests of six users, then one erased as the clustering writes its memberships.
+/** Six new users, each with three views of one of two categories (taking turns). */
+async function usersInterestedIn(categories: [string, string]): Promise<string[]> {
   const users = Array.from({ length: 6 }, () => `user-${randomUUID()}`)
   for (const [i, u] of users.entries()) {
-    const category = i % 2 === 0 ? 'sport' : 'politics'
+    const category = categories[i % 2]
     const r = await post(Array.from({ length: 3 }, () => ({ id: randomUUID(), type: 'view', userId: u, itemId: `item-${category}`, properties: { category } })))
-    t.equal(r.statusCode, 202)
+    if (r.statusCode !== 202) throw new Error(`events of ${u}: ${r.statusCode} ${r.body}`)
   }
+  return users
+}
+
+t.test('learned segments leave out users erased after their interests were read', async (t) => {
+  // Interests of six users, then one erased as the clustering writes its memberships.
+  const users = await usersInterestedIn(['sport', 'politics'])
   const erased = users[0] as string
   const learn = () => app.inject({ method: 'POST', url: '/v1/segments/learned', headers: asAdmin, payload: { k: 2, seed: 1 } })
   const { waited, answers } = await eraseWhileInFlight([erased], [learn], 1)
@@ -252,12 +258,7 @@ t.test('learned segments leave out users erased after their interests were read'
 })
 
 t.test('segments made while a user’s erasure is asked for and not done leave that user out, and publish nothing about it', async (t) => {
-  const users = Array.from({ length: 6 }, () => `user-${randomUUID()}`)
-  for (const [i, u] of users.entries()) {
-    const category = i % 2 === 0 ? 'culture' : 'science'
-    const r = await post(Array.from({ length: 3 }, () => ({ id: randomUUID(), type: 'view', userId: u, itemId: `item-${category}`, properties: { category } })))
-    t.equal(r.statusCode, 202)
-  }
+  const users = await usersInterestedIn(['culture', 'science'])
   const pending = users[0] as string
   // Asked for, not yet run here: the request as the privacy route records it, its event not consumed.
   await createPrivacyRequest(context.db, {
