@@ -151,3 +151,37 @@ t.test('a user erased while their batch is being written stays erased if that wr
   await l.close()
   t.same(written, ['b'], 'the retry leaves the erased user out')
 })
+
+t.test('forgetAfterWrite returns once the batch in flight is written, and forgets what was recorded meanwhile', async (t) => {
+  let release: () => void = () => {}
+  const written: string[] = []
+  const l = log(async (batch) => {
+    await new Promise<void>((r) => {
+      release = r
+    })
+    written.push(...batch.map((r) => r.id))
+  })
+  l.record([
+    { id: 'a', user: 'gone' },
+    { id: 'b', user: 'kept' },
+  ])
+  void l.flush()
+  let settled = false
+  const forgetting = l.forgetAfterWrite('gone').then(() => {
+    settled = true
+  })
+  // Recorded while the batch is being written: forgotten before it can be written.
+  l.record([{ id: 'c', user: 'gone' }])
+  await new Promise((r) => setImmediate(r))
+  t.notOk(settled, 'waits for the write in flight')
+  release()
+  await forgetting
+  t.same(written, ['a', 'b'], 'the batch in flight was written whole (the caller deletes after)')
+  t.same(
+    [...l.unwritten()].map((r) => r.id),
+    [],
+    'nothing of the user is left to write',
+  )
+  await l.close()
+  t.same(written, ['a', 'b'])
+})

@@ -80,6 +80,17 @@ export class WriteBehindLog<T> {
     this.recentRows.deleteWhere((r) => this.o.userOf(r) === userId)
   }
 
+  /**
+   * Erasure, once the batch in flight is settled: `forget`, then wait for that batch's write, then
+   * forget again what was recorded meanwhile. The caller deletes the user's rows after it, so a
+   * batch that was being written when the erasure came is deleted too.
+   */
+  async forgetAfterWrite(userId: string): Promise<void> {
+    this.forget(userId)
+    await this.flush()
+    this.forget(userId)
+  }
+
   private async write(): Promise<void> {
     const batch = this.buffer
     if (batch.length === 0) return

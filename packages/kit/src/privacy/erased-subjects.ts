@@ -162,17 +162,19 @@ export interface NamedId {
 }
 
 /**
- * Refuses (409, naming the fields) a write about an id whose erasure was asked for at or after the
- * write was received (`receivedAt`) and ran while it was in flight: what it would write is erased
- * data, and nothing would delete it again. Shares the schema's erasure lock until the transaction
- * ends (`erasedAfterCollection`), so call it first in the write's transaction.
+ * The 409 (naming the fields) owed to a write about an id whose erasure was asked for at or after
+ * the write was received (`receivedAt`) and ran while it was in flight: what it would write is
+ * erased data, and nothing would delete it again. Undefined when there is none. Shares the schema's
+ * erasure lock until the transaction ends (`erasedAfterCollection`), so call it first in the
+ * write's transaction. For a write that still records something else when refused (a key's
+ * spend); otherwise `refuseIfErasedInFlight`.
  */
-export async function refuseIfErasedInFlight<DB extends KitTables>(
+export async function erasedInFlight<DB extends KitTables>(
   trx: Kysely<DB> | Transaction<DB>,
   schema: string,
   ids: readonly NamedId[],
   receivedAt: Date,
-): Promise<void> {
+): Promise<AppError | undefined> {
   const at = receivedAt.getTime()
   const erased = await erasedAfterCollection(
     trx,
@@ -180,12 +182,23 @@ export async function refuseIfErasedInFlight<DB extends KitTables>(
     ids.map(() => at),
     (i) => [(ids[i] as NamedId).id],
   )
-  if (erased.size === 0) return
+  if (erased.size === 0) return undefined
   const message = 'was erased while this request was in flight'
   const fields = new Map([...erased].map((i) => [(ids[i] as NamedId).field, (ids[i] as NamedId).in]))
-  throw new AppError('conflict', 'Erased while this request was in flight: nothing was written', {
+  return new AppError('conflict', 'Erased while this request was in flight: nothing was written', {
     errors: [...fields].map(([field, where]) => ({ field, in: where, message })),
   })
+}
+
+/** Throws `erasedInFlight`'s 409, if any: call it first in the write's transaction. */
+export async function refuseIfErasedInFlight<DB extends KitTables>(
+  trx: Kysely<DB> | Transaction<DB>,
+  schema: string,
+  ids: readonly NamedId[],
+  receivedAt: Date,
+): Promise<void> {
+  const refusal = await erasedInFlight(trx, schema, ids, receivedAt)
+  if (refusal) throw refusal
 }
 
 /** Deletes the tombstones of erasures older than `before`; returns how many. */

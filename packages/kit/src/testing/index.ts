@@ -1,3 +1,4 @@
+export * from './hold.ts'
 export * from './kafka.ts'
 export * from './postgres.ts'
 export * from './process.ts'

@@ -72,10 +72,7 @@ export class DecisionLog {
    * again (idempotent), as generation's OutputLog does.
    */
   async forget(userId: string): Promise<void> {
-    this.log.forget(userId)
-    await this.log.flush()
-    // Requests of the user recorded while that flush ran.
-    this.log.forget(userId)
+    await this.log.forgetAfterWrite(userId)
     await this.db.transaction().execute((trx) => eraseUserFromBatches(trx, userId))
   }
 

@@ -107,10 +107,7 @@ export class OutputLog {
    */
   async forget(userId: string): Promise<void> {
     for (const [k, c] of this.unwrittenCache) if (c.userId === userId) this.unwrittenCache.delete(k)
-    this.log.forget(userId)
-    await this.log.flush()
-    // Rows of the user recorded while that flush ran.
-    this.log.forget(userId)
+    await this.log.forgetAfterWrite(userId)
     await deleteReturnedOf(this.db, userId)
   }
 

@@ -1,11 +1,11 @@
-import { errors, problemRef, problemResponses, ref, type ServiceApp } from '@attune/kit'
+import { erasedInFlight, errors, problemRef, problemResponses, ref, type ServiceApp } from '@attune/kit'
 import { v7 as uuidv7 } from 'uuid'
 import type { StoryTurnsTable } from '../db.ts'
 import type { FlowDeps } from '../flows/deps.ts'
 import { composeTurn, readTurnInput } from '../flows/story-turn.ts'
 import { generatingResponses } from '../schemas/common.ts'
 import { Story, StoryInput, StoryParams, TurnInput, TurnParams, TurnPath, TurnSchema } from '../schemas/stories.ts'
-import { erasedInFlight, userIdInBody } from '../store/erased-in-flight.ts'
+import { userIdInBody } from '../store/erased-in-flight.ts'
 import { signalsOf } from '../store/signals-store.ts'
 import { insertStory, insertTurn, latestTurn, storyById, turnById, turnsOf } from '../store/stories-store.ts'
 

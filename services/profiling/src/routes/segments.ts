@@ -113,7 +113,8 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         // nothing; nor does one whose erasure is asked for and not done (see usersBeingErased).
         await shareErasureLock(trx, ctx.schema)
         const members = clusters.flatMap((c) => c.members)
-        const [withProfile, beingErased] = [await withProfiles(trx, members), await usersBeingErased(trx, members)]
+        const withProfile = await withProfiles(trx, members)
+        const beingErased = await usersBeingErased(trx, members)
         const present = new Set(members.filter((u) => withProfile.has(u) && !beingErased.has(u)))
         const ended = await deleteLearnedSegments(trx)
         const changes: MembershipChange[] = ended.map((m) => ({ ...m, change: 'left' }))

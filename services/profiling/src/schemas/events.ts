@@ -38,7 +38,7 @@ export const EventBatchAccepted = Type.Object(
     erased: Type.Optional(
       Type.Array(Type.String(), {
         description:
-          'Ids not stored because the erasure of their user (or anonymous id, or followed user) ran while they were in flight: they were received before it was asked for, so they are erased data',
+          'Ids not stored because the erasure of their user (or anonymous id) ran while they were in flight: they were received before it was asked for, so they are erased data',
       }),
     ),
   },

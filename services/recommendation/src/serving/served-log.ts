@@ -75,10 +75,7 @@ export class ServedLog {
    * DecisionLog does.
    */
   async forget(userId: string): Promise<void> {
-    this.log.forget(userId)
-    await this.log.flush()
-    // Slates of the user recorded while that flush ran.
-    this.log.forget(userId)
+    await this.log.forgetAfterWrite(userId)
     await eraseServedOf(this.db, userId)
   }
 

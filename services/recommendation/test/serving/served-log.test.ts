@@ -2,7 +2,7 @@
 // from memory or (another replica's) from the table, nothing of an erased user written later (nor left
 // written by the batch in flight when the erasure came, nor by a request in flight when it ran).
 import { erasureLockKey, type KitTables, lockForErasure, MAX_PARAMETER_CHARS, openDatabase, recordErasedSubjects } from '@attune/kit'
-import { createTestDatabase, startTestService, waitFor } from '@attune/kit/testing'
+import { createTestDatabase, holdInTransaction, startTestService, waitFor } from '@attune/kit/testing'
 import { recommendation } from '@attune/recommendation'
 import { type Kysely, sql } from 'kysely'
 import t from 'tap'
@@ -76,19 +76,7 @@ t.test('forget while a batch holding the user is being written: deleted again on
   log.record(slate(mine, 'erased-in-flight'))
   log.record(slate(other, 'stays'))
   // Another session inserts the same id first and holds it: the flush's insert waits for it.
-  let release = () => {}
-  let holding = () => {}
-  const held = new Promise<void>((r) => (holding = r))
-  const blocker = db
-    .transaction()
-    .execute(async (trx) => {
-      await trx.insertInto('servedRecommendations').values(slate(mine, 'blocker')).execute()
-      holding()
-      await new Promise<void>((r) => (release = r))
-      throw new Error('rolled back')
-    })
-    .catch(() => {})
-  await held
+  const release = await holdInTransaction(db, (trx) => trx.insertInto('servedRecommendations').values(slate(mine, 'blocker')).execute())
   const flushing = log.flush()
   await waitFor(
     async () =>
@@ -105,8 +93,7 @@ t.test('forget while a batch holding the user is being written: deleted again on
   })()
   await new Promise((r) => setTimeout(r, 50))
   t.notOk(forgotten, 'forget waits for the write in flight')
-  release()
-  await Promise.all([blocker, flushing, forgetting])
+  await Promise.all([release(), flushing, forgetting])
   t.equal(await findServed(db, mine), undefined, 'the slate the batch wrote after the erasure is deleted again')
   t.match(await findServed(db, other), { userId: 'stays' }, "the other user's slate stays")
   await log.close()

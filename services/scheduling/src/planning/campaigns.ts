@@ -58,9 +58,9 @@ export async function createCampaign(deps: CampaignDeps, input: CampaignInput): 
   if (read.length === 0) throw unknownField('/audience/segmentId', 'is not a known segment, or has no members')
   const data = await loadRecipientData(ctx.db, read, { channel: input.channel, needModel: timing.window !== null, halfLifeDays: deps.model.halfLifeDays })
   const campaign = await ctx.transaction(async (trx) => {
-    // The audience was read before: under the erasure lock, shared, an erasure either waits for
-    // these deliveries (and deletes them) or has finished, and its users are left out here.
-    await shareErasureLock(trx, ctx.schema)
+    // The audience was read before: under the erasure lock, shared (taken first, by
+    // audienceStill), an erasure either waits for these deliveries (and deletes them) or has
+    // finished, and its users are left out here.
     const { audience, userIds } = await audienceStill(trx, ctx.schema, input.audience, read, now)
     const row: Campaign = {
       campaignId,
@@ -92,9 +92,10 @@ export async function createCampaign(deps: CampaignDeps, input: CampaignInput): 
 }
 
 /**
- * The users of an audience read before the transaction that may still get deliveries, under the
- * erasure lock: a segment's members still in it (an erasure removes its user), and the ids of a
- * list not erased at or after the request was received (`now`; the list is stored without them).
+ * The users of an audience read before the transaction that may still get deliveries, taking the
+ * erasure lock, shared, first: a segment's members still in it (an erasure removes its user), and
+ * the ids of a list not erased at or after the request was received (`now`; the list is stored
+ * without them; `erasedAfterCollection` takes the lock).
  */
 async function audienceStill(
   trx: Kysely<SchedulingDb>,
@@ -104,6 +105,7 @@ async function audienceStill(
   now: Date,
 ): Promise<{ audience: CampaignAudience; userIds: string[] }> {
   if (!audience.userIds) {
+    await shareErasureLock(trx, schema)
     const members = new Set(audience.segmentId ? await segmentMembers(trx, audience.segmentId) : [])
     return { audience, userIds: read.filter((u) => members.has(u)) }
   }

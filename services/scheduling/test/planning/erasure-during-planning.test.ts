@@ -4,7 +4,7 @@
 // runs at the moment that used to let deliveries through.
 import { randomUUID } from 'node:crypto'
 import { erasureLockKey, type KitTables, lockForErasure, recordErasedSubjects } from '@attune/kit'
-import { asAdmin, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
+import { asAdmin, holdInTransaction, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely'
 import t from 'tap'
 import { schedulingService } from '../../src/app.ts'
@@ -28,26 +28,8 @@ async function erase(userIds: string[]): Promise<void> {
   })
 }
 
-/** Holds what `take` locks in a transaction of its own until `release` is called (then rolls back). */
-async function hold(take: RawBuilder<unknown>) {
-  let release = () => {}
-  let holding = () => {}
-  const held = new Promise<void>((r) => (holding = r))
-  const done = db
-    .transaction()
-    .execute(async (trx) => {
-      await take.execute(trx)
-      holding()
-      await new Promise<void>((r) => (release = r))
-      throw new Error('rolled back')
-    })
-    .catch(() => {})
-  await held
-  return async () => {
-    release()
-    await done
-  }
-}
+/** Holds what `take` locks in a transaction of its own until the returned call (which rolls it back). */
+const hold = (take: RawBuilder<unknown>) => holdInTransaction(db, (trx) => take.execute(trx))
 
 /** Sessions of this database waiting for a lock. */
 const waiting = async () =>
@@ -97,13 +79,19 @@ async function createWhileErasing(audience: object, erased: string[]) {
   return creating
 }
 
-t.test('a segment campaign created while a member is erased plans nothing for them', async (t) => {
+/** A new segment with these members (as scheduling mirrors them); its id. */
+async function segmentOf(userIds: string[]): Promise<string> {
   const segmentId = randomUUID()
-  const [gone, stays] = [`seg-gone-${randomUUID()}`, `seg-stays-${randomUUID()}`]
   await db
     .insertInto('userSegments')
-    .values([gone, stays].map((userId) => ({ userId, segmentId, since: new Date() })))
+    .values(userIds.map((userId) => ({ userId, segmentId, since: new Date() })))
     .execute()
+  return segmentId
+}
+
+t.test('a segment campaign created while a member is erased plans nothing for them', async (t) => {
+  const [gone, stays] = [`seg-gone-${randomUUID()}`, `seg-stays-${randomUUID()}`]
+  const segmentId = await segmentOf([gone, stays])
   const r = await createWhileErasing({ segmentId }, [gone])
   t.equal(r.statusCode, 201, r.body)
   t.equal(await deliveriesOf(gone), 0, 'the erased member (read before the erasure) has no delivery')
@@ -111,12 +99,8 @@ t.test('a segment campaign created while a member is erased plans nothing for th
 })
 
 t.test('a segment campaign being planned when a member is erased: the erasure waits, then deletes their delivery', async (t) => {
-  const segmentId = randomUUID()
   const [gone, stays] = [`plan-gone-${randomUUID()}`, `plan-stays-${randomUUID()}`]
-  await db
-    .insertInto('userSegments')
-    .values([gone, stays].map((userId) => ({ userId, segmentId, since: new Date() })))
-    .execute()
+  const segmentId = await segmentOf([gone, stays])
   const { writing, erasing } = await eraseWhilePlanning([gone], () => create({ segmentId }))
   const [r] = await Promise.all([writing, erasing])
   t.equal(r.statusCode, 201, r.body)
