@@ -83,9 +83,7 @@ export function adsService(): ServiceDefinition<AdsDb, AdsConfig> {
     consumers: (ctx) => {
       // This replica drops the users from memory once the change commits; others learn by their listeners.
       const serving = servingFor(ctx)
-      const changed = (events: AnyEvent[]) => {
-        for (const userId of usersChangedBy(events)) serving.users.drop(userId)
-      }
+      const changed = (events: AnyEvent[]) => serving.users.changed(usersChangedBy(events))
       return [consentConsumer, preferencesConsumer, segmentsConsumer].map((c): ConsumerDefinition<AdsDb> => ({ ...c, afterCommit: changed }))
     },
     listeners: (ctx) => servingListeners(servingFor(ctx)),

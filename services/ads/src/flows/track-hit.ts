@@ -67,6 +67,6 @@ export async function trackHit(
   })
   if (!result) return false
   serving.catalog?.applyHit(claims.a, claims.c, claims.f, kind, result.charged)
-  if (result.keepUser && kind === 'impression') serving.users.addImpression(result.keepUser, claims.c, now.getTime())
+  if (result.keepUser && kind === 'impression') serving.addImpression(result.keepUser, claims.c, now.getTime())
   return true
 }

@@ -17,11 +17,9 @@ export function servingListeners(serving: Serving): ListenerDefinition[] {
       name: 'users-changed',
       topics: [Topics.profiles, Topics.interactions],
       handle(events) {
-        for (const userId of usersChangedBy(
-          events.filter((e) => mirrored.has(e.type) || (e.type === EventTypes.interactionRecorded.type && isAdEvent(e.data))),
-        )) {
-          serving.users.drop(userId)
-        }
+        serving.users.changed(
+          usersChangedBy(events.filter((e) => mirrored.has(e.type) || (e.type === EventTypes.interactionRecorded.type && isAdEvent(e.data)))),
+        )
         // Mirrored events reach the mirror through this service's consumers, possibly after this
         // replica reads the user again: until then what it reads is not kept.
         for (const e of events) if (mirrored.has(e.type)) for (const userId of usersChangedBy([e])) serving.awaited.expect(userId, e.id)

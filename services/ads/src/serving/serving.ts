@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { AwaitedEvents, type ServiceContext } from '@attune/kit'
+import { AwaitedEvents, type ServiceContext, UserCache } from '@attune/kit'
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
 import type { UserSignals } from '../domain/live.ts'
@@ -11,13 +11,21 @@ import { loadUser } from '../store/users-store.ts'
 import { DecisionLog } from './decision-log.ts'
 import { LiveCatalog } from './live-catalog.ts'
 import { PageCache } from './page-cache.ts'
-import { type CachedUser, UserCache } from './user-cache.ts'
 
 /** Changes are read again this far back: a transaction stamps rows when it starts and may commit later. */
 const CHANGES_MARGIN_MS = 10_000
 
 /** Caps look back at most this far (the longest frequency-cap window allowed). */
 const CAP_LOOKBACK_MS = 90 * 86_400_000
+
+/** A user as decisions read them, kept between requests. */
+export interface CachedUser {
+  adConsent: string
+  nonPersonalized: boolean
+  segments: Set<string>
+  interests: Set<string>
+  impressions: Map<string, number[]>
+}
 
 /** What a user's decision may use: their signals when personalized, else nothing. */
 export interface UserView {
@@ -33,7 +41,12 @@ export interface UserView {
 export class Serving {
   catalog: LiveCatalog | undefined
   placements = new Map<string, { format: string }>()
-  readonly users = new UserCache(100_000, 300_000)
+  /**
+   * Dropped whenever an event changes the user (consent, preferences, segments, an impression on
+   * another replica, erasure); a load that started before the drop is not kept. Times are
+   * `performance.now()` (monotonic), not the service clock.
+   */
+  readonly users = new UserCache<CachedUser>({ maxUsers: 100_000, ttlMs: 300_000, settleMs: 0, now: () => performance.now() })
   readonly pages = new PageCache({ maxEntries: 20_000, maxChars: 4_000_000 })
   /** Consent, preference and segment events about users that this service's consumers have yet to apply. */
   readonly awaited: AwaitedEvents<AdsDb>
@@ -119,9 +132,18 @@ export class Serving {
     return { personalized, signals: personalized ? u : undefined }
   }
 
+  /** This replica's own impression, counted at once for caps (if the user is kept). */
+  addImpression(userId: string, campaignId: string, at: number): void {
+    const u = this.users.get(userId)
+    if (!u) return
+    const list = u.impressions.get(campaignId)
+    if (list) list.push(at)
+    else u.impressions.set(campaignId, [at])
+  }
+
   async forget(userId: string): Promise<void> {
     this.awaited.forget(userId)
-    this.users.drop(userId)
+    this.users.changed([userId])
     await this.decisions.forget(userId)
   }
 }

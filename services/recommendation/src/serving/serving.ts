@@ -1,9 +1,8 @@
-import { AwaitedEvents, type ServiceContext } from '@attune/kit'
+import { AwaitedEvents, type ServiceContext, UserCache } from '@attune/kit'
 import type { RecommendationConfig } from '../config.ts'
 import type { RecommendationDb } from '../db.ts'
 import type { CandidateRequest, CandidateSet, Engine } from '../recommenders/engine.ts'
 import { ServedLog } from './served-log.ts'
-import { UserCache } from './user-cache.ts'
 import { loadUserState, type UserState } from './user-state.ts'
 
 /** What a replica keeps per user: their state and, per trained engine, the candidates computed from it. */
