@@ -26,3 +26,8 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
+
+/** A counter of a service's own on its registry (served on /metrics with the kit's). */
+export function serviceCounter<L extends string>(metrics: Metrics, config: { name: string; help: string; labelNames: readonly L[] }): Counter<L> {
+  return new Counter({ ...config, registers: [metrics.registry] })
+}

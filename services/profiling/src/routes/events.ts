@@ -1,11 +1,13 @@
 import { AppError, problemResponses, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { collectEvents } from '../domain/collect-events.ts'
+import { collectedEventsMetric } from '../metrics.ts'
 import { EventBatch, EventBatchAccepted } from '../schemas/events.ts'
 import { eventCollector } from '../store/event-collector.ts'
 
 export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
   const collector = eventCollector(ctx, ctx.config.ANALYTICS_WITHOUT_CONSENT)
+  const outcomes = collectedEventsMetric(ctx.metrics)
   app.post(
     '/v1/events',
     {
@@ -32,14 +34,16 @@ export function eventRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
         ...[...gated.kept, ...gated.aggregated].flatMap((e) => (stored.has(e.interaction.id) || notStored.has(e.interaction.id) ? [] : [e.interaction.id])),
       ]
       const aggregated = gated.aggregated.filter((e) => stored.has(e.interaction.id)).length
-      return reply.code(202).send({
+      const answer = {
         accepted: stored.size,
         duplicates,
         ...(aggregated > 0 ? { aggregated } : {}),
         ...(gated.dropped.length > 0 ? { dropped: gated.dropped } : {}),
         ...(suppressed.length > 0 ? { suppressed } : {}),
         ...(erased.length > 0 ? { erased } : {}),
-      })
+      }
+      outcomes.record(answer)
+      return reply.code(202).send(answer)
     },
   )
 }

@@ -44,3 +44,4 @@ export const EventBatchAccepted = Type.Object(
   },
   { additionalProperties: false, examples: [{ accepted: 1, duplicates: ['0192f0a4-7c1e-7bb2-9a51-2f0c7c2f6a11'] }] },
 )
+export type EventBatchAccepted = Static<typeof EventBatchAccepted>
