@@ -121,6 +121,8 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
   if (first) {
     const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0]
     if (!first.instancePath && missing) throw new ConfigError(`invalid configuration: ${missing} is required`)
+    // A rule across variables (a refinement of the whole schema) names them in its own message.
+    if (!first.instancePath) throw new ConfigError(`invalid configuration: ${first.message}`)
     const name = first.instancePath.replace(/^\//, '')
     throw new ConfigError(`invalid configuration: ${name} ${first.message} (got ${JSON.stringify(env[name] ?? null)})`)
   }

@@ -9,11 +9,12 @@ import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase, schemaView } from '@attune/kit'
-import { cpuSeconds, cpuSecondsOfCommand, minorFaults, startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
+import { startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 import type { AdsDb } from '../src/db.ts'
 import { seededRng } from '../src/domain/random.ts'
 import { seedCatalog, seedUsers } from './seed.ts'
+import { median, newPhase, type Phase, pages, per1000, perRequest, rate, runSlice, waitForCatalog } from './slices.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const slice = Number(process.env.BENCH_SLICE_SECONDS ?? 2)
@@ -21,17 +22,6 @@ if (!(slice >= 1 && seconds >= slice)) throw new Error('BENCH_SLICE_SECONDS must
 const roundCount = Math.round(seconds / slice)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
 const campaignCount = Number(process.env.BENCH_CAMPAIGNS ?? 10_000)
-
-const pages = [
-  { text: 'The football team won the cup match and the coach praised every player in the league', language: 'en', country: 'GB' },
-  { text: 'A quick dinner recipe: cooking with wine, coffee and a chef’s baking tips', language: 'en', country: 'FR' },
-  { text: 'The election result: parliament and the government debate the new policy vote', language: 'en', country: 'DE' },
-  { text: 'Scientists publish climate research: the planet warms, the study of space continues', language: 'en', country: 'GB' },
-  { text: 'Cheap flights and a beach hotel for your holiday trip to a new destination', language: 'en', country: 'ES' },
-  { text: 'New electric car review: the engine, the hybrid sedan and the driving range', language: 'en', country: 'US' },
-  { text: 'The smartphone app and laptop software update brings AI to the cloud', language: 'en', country: 'GB' },
-  { text: 'Mortgage rates, savings and tax tips to invest your pension', language: 'en', country: 'FR' },
-]
 
 const server = await startServiceProcess(
   join(import.meta.dirname, '..', 'src', 'server.ts'),
@@ -61,57 +51,19 @@ try {
     })
   }
   // Wait until the catalog refresh (every 2 s) has loaded the seeded campaigns.
-  const loadedBy = Date.now() + 30_000
-  for (;;) {
-    const r = await fetch(`${url}/v1/decisions`, { method: 'POST', headers, body: body() })
-    const j = (await r.json()) as { placements?: { decision: unknown }[] }
-    if (r.status === 200 && j.placements?.every((p) => p.decision)) break
-    if (Date.now() > loadedBy) throw new Error(`catalog not loaded: ${r.status} ${JSON.stringify(j)}`)
-    await new Promise((res) => setTimeout(res, 200))
-  }
+  await waitForCatalog(url, headers, body)
   const request = { method: 'POST' as const, path: '/v1/decisions', headers, setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }
   await autocannon({ url: `${url}/health/live`, connections, duration: 2 })
   await autocannon({ url, connections, duration: 3, requests: [request] })
-  // The two routes take turns in slices of a few seconds, so a change in what else the machine
-  // (or its host) is doing lands on both instead of on one 10 s phase: that swung the ratio by a
-  // third from run to run. Besides requests per second, the server's CPU time per request (steadier
-  // when the load generator and other work share the cores) and that of Postgres, when on this
-  // machine, which shares them too.
+  // The two routes take turns in slices (see slices.ts). Besides requests per second, the server's
+  // CPU time per request (steadier when the load generator and other work share the cores) and
+  // that of Postgres, when on this machine, which shares them too.
   const pid = server.pid
-  const phase = () => ({
-    requests: 0,
-    seconds: 0,
-    cpu: 0 as number | null,
-    pg: 0 as number | null,
-    faults: 0 as number | null,
-    p50: [] as number[],
-    p99: [] as number[],
-    non2xx: 0,
-    errors: 0,
-  })
-  const health = phase()
-  const decisions = phase()
+  const health = newPhase()
+  const decisions = newPhase()
   const rounds: number[] = []
-  const add = (to: number | null, from: number | undefined, upto: number | undefined) =>
-    to === null || from === undefined || upto === undefined ? null : to + upto - from
-  const run = async (into: ReturnType<typeof phase>, opts: autocannon.Options) => {
-    const cpu0 = cpuSeconds(pid)
-    const pg0 = cpuSecondsOfCommand('postgres')
-    const faults0 = minorFaults(pid)
-    const r = await autocannon({ connections, duration: slice, ...opts })
-    // The decision log writes up to 200 ms behind: counted with the slice that logged it.
-    await new Promise((res) => setTimeout(res, 300))
-    into.faults = add(into.faults, faults0, minorFaults(pid))
-    into.cpu = add(into.cpu, cpu0, cpuSeconds(pid))
-    into.pg = add(into.pg, pg0, cpuSecondsOfCommand('postgres'))
-    into.requests += r.requests.total
-    into.seconds += r.duration
-    into.p50.push(r.latency.p50)
-    into.p99.push(r.latency.p99)
-    into.non2xx += r.non2xx
-    into.errors += r.errors
-    return r.requests.total / r.duration
-  }
+  // The decision log writes up to 200 ms behind: counted with the slice that logged it (300 ms).
+  const run = (into: Phase, opts: autocannon.Options) => runSlice(pid, into, { connections, duration: slice, ...opts })
   const healthSlice = () => run(health, { url: `${url}/health/live` })
   const decisionSlice = () => run(decisions, { url, requests: [request] })
   // Which route goes first alternates (the catalog refresh every 2 s then lands on both alike).
@@ -127,10 +79,6 @@ try {
     }
     rounds.push(Number((d / h).toFixed(3)))
   }
-  const rate = (p: ReturnType<typeof phase>) => p.requests / p.seconds
-  const perRequest = (p: ReturnType<typeof phase>, x: number | null) => (x === null ? null : Math.round((x * 1e6) / Math.max(1, p.requests)))
-  const per1000 = (p: ReturnType<typeof phase>, x: number | null) => (x === null ? null : Math.round((x * 1000) / Math.max(1, p.requests)))
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
   if (decisions.non2xx > 0 || decisions.errors > 0) exitCode = 1
   const result = {
     campaigns: campaignCount,

@@ -1,8 +1,10 @@
 import { type BaseConfig, extendConfig } from '@attune/kit'
 import { Type } from 'typebox'
 
+const SECONDS_A_DAY = 86_400
+
 /** The kit's variables plus the ads service's own (read once, by the host). */
-export const AdsConfigSchema = extendConfig({
+const AdsVariables = extendConfig({
   ADS_SIGNING_SECRET: Type.String({
     minLength: 16,
     default: 'attune-ads-dev-signing-secret-change-me',
@@ -12,7 +14,11 @@ export const AdsConfigSchema = extendConfig({
   ADS_REFRESH_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 2000, description: 'How often each replica reloads campaigns, spend and CTR counts' }),
   ADS_PRIOR_CTR: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.01, description: 'Cold-start mean CTR of a new ad' }),
   ADS_PRIOR_STRENGTH: Type.Number({ minimum: 1, maximum: 100000, default: 50, description: 'Weight of the prior, in impressions' }),
-  ADS_TRACKING_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86400, description: 'Tracking links older than this are ignored' }),
+  ADS_TRACKING_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    default: 86400,
+    description: 'Tracking links older than this are ignored; at most PRIVACY_TOMBSTONE_DAYS × 86400',
+  }),
   ADS_MIN_CLICK_MS: Type.Integer({ minimum: 0, default: 300, description: 'A click sooner than this after the decision is treated as a bot' }),
   ADS_RANDOM_SEED: Type.Optional(Type.Integer({ minimum: 0, description: 'Seed of the sampler (tests, simulations); unset = random per replica' })),
   GENERATION_URL: Type.Optional(
@@ -29,6 +35,27 @@ export const AdsConfigSchema = extendConfig({
     description: 'How often pending copy variants are checked against the generation review queue',
   }),
 })
+
+/**
+ * The ads service's variables, and the one rule across them: a tracking link must not outlive the
+ * erasure tombstones. A hit on a link signed before its user's erasure is counted about no one
+ * only because the tombstone is still there (`trackHit`); one arriving after the tombstone expired
+ * would write per-user history again. A refinement of the schema, so `loadConfig` refuses it in
+ * every host (server, migrate Job, embedded mode, tests) with one line, as for any bad variable.
+ * Typed as the plain object schema: hosts take a `TObject`, and the refinement rides along.
+ */
+export const AdsConfigSchema: typeof AdsVariables = Type.Refine(
+  AdsVariables,
+  // Not yet numbers: another variable is bad, and its own error is the one to report.
+  (c) => typeof c.ADS_TRACKING_TTL_SECONDS !== 'number' || typeof c.PRIVACY_TOMBSTONE_DAYS !== 'number' || !trackingOutlivesTombstones(c),
+  (c) =>
+    `ADS_TRACKING_TTL_SECONDS=${c.ADS_TRACKING_TTL_SECONDS} outlives the erasure tombstones, kept PRIVACY_TOMBSTONE_DAYS=${c.PRIVACY_TOMBSTONE_DAYS} days (${c.PRIVACY_TOMBSTONE_DAYS * SECONDS_A_DAY} s): a hit on a link signed before its user's erasure could write per-user history again; lower ADS_TRACKING_TTL_SECONDS or raise PRIVACY_TOMBSTONE_DAYS`,
+)
+
+/** True when a tracking link would stay valid longer than the tombstones of its user's erasure are kept. */
+function trackingOutlivesTombstones(c: { ADS_TRACKING_TTL_SECONDS: number; PRIVACY_TOMBSTONE_DAYS: number }): boolean {
+  return c.ADS_TRACKING_TTL_SECONDS > c.PRIVACY_TOMBSTONE_DAYS * SECONDS_A_DAY
+}
 
 /** The ads service's configuration. */
 export type AdsConfig = BaseConfig & {
