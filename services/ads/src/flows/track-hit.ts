@@ -1,72 +1,59 @@
-import { EventTypes, type InteractionRecordedData } from '@attune/contracts'
-import { erasedAfterCollection, erasureLockKey, makeEvent, type ServiceContext, timeOrderedId } from '@attune/kit'
+import { asError, createBatcher, type ServiceContext } from '@attune/kit'
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
-import { utcDay } from '../domain/pacing.ts'
 import { clickCost, impressionCost } from '../domain/value.ts'
 import type { Serving } from '../serving/serving.ts'
-import { recordHit } from '../store/tracking-store.ts'
+import type { HitKind } from '../store/tracking-store.ts'
 import type { TrackingClaims } from '../tracking/token.ts'
+import { type Counted, type Hit, recordHits } from './record-hits.ts'
+
+export interface HitTracker {
+  /**
+   * Counts an impression or a click of a verified link once (`recordHits`); this replica's memory
+   * follows at once. Returns whether it counted (false for a repeat).
+   */
+  trackHit(kind: HitKind, claims: TrackingClaims): Promise<boolean>
+}
+
+export interface HitTrackerOptions {
+  /** Transactions of hits running at once; hits arriving meanwhile wait and go in the next. */
+  maxInFlight: number
+  /** Most hits in one transaction. */
+  maxBatch: number
+}
 
 /**
- * Counts an impression or a click of a verified link once: spend, counts, caps and the
- * `interaction.recorded` event on `attune.interactions` commit together; this replica's memory
- * follows at once. Returns whether it counted (false for a repeat).
- *
- * A link outlives its user's erasure (ADS_TRACKING_TTL_SECONDS): when the user was erased at or
- * after the decision, the hit still counts for the campaign, as a non-personalized one about no
- * one (no per-user impression, no user id in the event), so the erasure is not undone.
+ * Group commit of tracking hits: the hits that arrive while earlier ones are being written share
+ * one transaction (`recordHits`), so its round trips, statements and commit are paid once for
+ * many; idle, a hit is written at once. When a shared transaction fails, each of its hits is
+ * written alone, so that a hit that cannot be written fails by itself and the others still count.
  */
-export async function trackHit(
-  ctx: ServiceContext<AdsDb, AdsConfig>,
-  serving: Serving,
-  kind: 'impression' | 'click',
-  claims: TrackingClaims,
-): Promise<boolean> {
-  const now = ctx.clock()
-  const catalog = await serving.live()
-  const live = catalog.campaigns.get(claims.c)
-  const price = live ?? (await ctx.db.selectFrom('campaigns').select(['priceModel', 'price']).where('campaignId', '=', claims.c).executeTakeFirst())
-  const cost = price ? (kind === 'impression' ? impressionCost(price) : clickCost(price)) : 0
-  const result = await ctx.transaction(async (trx, emit) => {
-    // Under the erasure lock, shared, first: an erasure either waits for this hit (and deletes
-    // what it writes) or has committed its tombstones, read here. Without a user key, no check.
-    const user = claims.u
-    const erased = user !== undefined && (await erasedAfterCollection(trx, erasureLockKey(ctx.schema), [claims.t], () => [user])).size > 0
-    const userId = erased ? undefined : user
-    const keepUser = claims.z === 1 ? userId : undefined
-    const r = await recordHit(trx, {
-      kind,
-      decisionId: claims.d,
-      adId: claims.a,
-      campaignId: claims.c,
-      placementId: claims.p,
-      feature: claims.f,
-      userId: keepUser,
-      cost,
-      day: utcDay(now.getTime()),
-      at: now,
-    })
-    if (!r) return undefined
-    const time = now.toISOString()
-    const data: InteractionRecordedData = {
-      interaction: {
-        id: timeOrderedId(now.getTime()),
-        type: kind === 'impression' ? 'ad_impression' : 'ad_click',
-        ...(userId ? { userId } : {}),
-        adId: claims.a,
-        decisionId: claims.d,
-        placementId: claims.p,
-        time,
-      },
-      receivedAt: time,
-    }
-    const event = makeEvent({ type: EventTypes.interactionRecorded.type, source: ctx.name, subject: userId ?? claims.d, data }, now)
-    await emit([{ topic: ctx.topic('interactions'), key: event.subject, event }])
-    return { ...r, keepUser }
+export function hitTracker(ctx: ServiceContext<AdsDb, AdsConfig>, serving: Serving, opts: HitTrackerOptions = { maxInFlight: 2, maxBatch: 200 }): HitTracker {
+  const batcher = createBatcher<Hit, Counted | undefined>({
+    ...opts,
+    async run(hits) {
+      try {
+        return await recordHits(ctx, hits)
+      } catch (err) {
+        if (hits.length === 1) throw err
+        ctx.log.warn({ err, hits: hits.length }, 'tracking batch failed, its hits written one by one')
+        return Promise.all(hits.map((h) => recordHits(ctx, [h]).then((r) => r[0], asError)))
+      }
+    },
   })
-  if (!result) return false
-  serving.catalog?.applyHit(claims.a, claims.c, claims.f, kind, result.charged)
-  if (result.keepUser && kind === 'impression') serving.addImpression(result.keepUser, claims.c, now.getTime())
-  return true
+  return {
+    async trackHit(kind, claims) {
+      const at = ctx.clock()
+      const catalog = await serving.live()
+      const price =
+        catalog.campaigns.get(claims.c) ??
+        (await ctx.db.selectFrom('campaigns').select(['priceModel', 'price']).where('campaignId', '=', claims.c).executeTakeFirst())
+      const cost = price ? (kind === 'impression' ? impressionCost(price) : clickCost(price)) : 0
+      const counted = await batcher.submit({ kind, claims, cost, at })
+      if (!counted) return false
+      serving.catalog?.applyHit(claims.a, claims.c, claims.f, kind, counted.charged)
+      if (counted.keptFor && kind === 'impression') serving.addImpression(counted.keptFor, claims.c, at.getTime())
+      return true
+    },
+  }
 }

@@ -2,7 +2,7 @@ import { errors, problemResponses, type ServiceApp, type ServiceContext } from '
 import type { FastifyRequest } from 'fastify'
 import type { AdsConfig } from '../config.ts'
 import type { AdsDb } from '../db.ts'
-import { trackHit } from '../flows/track-hit.ts'
+import { hitTracker } from '../flows/track-hit.ts'
 import { TokenQuery, Tracked } from '../schemas/decisions.ts'
 import type { Serving } from '../serving/serving.ts'
 import { isBotAgent, RepeatFilter } from '../tracking/bot-filter.ts'
@@ -24,6 +24,7 @@ function callerOf(request: FastifyRequest): string {
 
 export function trackingRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsConfig>, serving: Serving) {
   const repeats = new RepeatFilter(MAX_HITS_PER_MINUTE)
+  const hits = hitTracker(ctx, serving)
   const verify = (token: string): TrackingClaims => {
     const claims = verifyToken(ctx.config.ADS_SIGNING_SECRET, token)
     if (!claims) throw errors.invalid('/token', 'is not a valid tracking token', 'querystring')
@@ -60,7 +61,7 @@ export function trackingRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsCo
         request.log.info({ decisionId: claims.d, why }, 'impression ignored')
         return { counted: false }
       }
-      return { counted: await trackHit(ctx, serving, 'impression', claims) }
+      return { counted: await hits.trackHit('impression', claims) }
     },
   )
   app.get(
@@ -84,7 +85,7 @@ export function trackingRoutes(app: ServiceApp, ctx: ServiceContext<AdsDb, AdsCo
         (await ctx.db.selectFrom('ads').select('clickUrl').where('adId', '=', claims.a).executeTakeFirst())?.clickUrl
       if (!target) throw errors.notFound('Ad', claims.a)
       const why = ignored(request, claims, 'click')
-      const counted = why ? false : await trackHit(ctx, serving, 'click', claims)
+      const counted = why ? false : await hits.trackHit('click', claims)
       if (why) request.log.info({ decisionId: claims.d, why }, 'click ignored')
       return reply.header('x-attune-counted', String(counted)).redirect(target, 302)
     },
