@@ -7,7 +7,8 @@
 // (neither). Then GET /health/live and the tracking routes take turns in slices: impressions of
 // each kind, clicks with and without a user, each hit the first on its link (a hit counts once per
 // decision and kind), and impressions re-sent (the duplicate path), reported apart.
-// BENCH_SECONDS (default 3, per route, in slices of BENCH_SLICE_SECONDS, default 1), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000).
+// BENCH_SECONDS (default 3, per route, in slices of BENCH_SLICE_SECONDS, default 1), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000),
+// BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS of the server, e.g. to profile it).
 import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
@@ -37,7 +38,10 @@ interface Links {
   clicks: string[]
 }
 
-const server = await startServiceProcess(join(import.meta.dirname, '..', 'src', 'server.ts'))
+const server = await startServiceProcess(
+  join(import.meta.dirname, '..', 'src', 'server.ts'),
+  process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {},
+)
 const url = server.url
 let exitCode = 0
 try {

@@ -62,7 +62,7 @@ export const profiling: ServiceDefinition<ProfilingDb> = {
   },
   consumers: (ctx) => [
     segmentsConsumer({ clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }),
-    sentimentConsumer,
+    sentimentConsumer({ clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }),
     erasureConfirmationsConsumer({ clock: ctx.clock, log: ctx.log }),
     exportConsumer({ service: ctx.name, clock: ctx.clock, log: ctx.log, exportUser }),
   ],

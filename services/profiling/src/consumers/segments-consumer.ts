@@ -4,8 +4,7 @@ import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { profileIdOf } from '../store/apply-interaction-traits.ts'
 import { linkedUsers } from '../store/identity-store.ts'
-import { usersBeingErased } from '../store/privacy-requests-store.ts'
-import { membershipMessages, refreshRuleMemberships } from '../store/segment-membership-store.ts'
+import { refreshMembershipsOf } from '../store/segment-membership-store.ts'
 import { ruleSegments } from '../store/segments-store.ts'
 
 /**
@@ -14,11 +13,8 @@ import { ruleSegments } from '../store/segments-store.ts'
  * profiles a batch touched and publishes each join and leave on `attune.profiles`. Re-evaluating
  * is idempotent (a redelivered batch finds nothing to change), so it needs no inbox.
  *
- * A user whose erasure is asked for and not complete (`usersBeingErased`) is left out, as when a
- * segment is made: the profile may still hold what the erasure will delete, and a service whose
- * erasure already ran would keep a join or leave computed from it (dated after the request, it
- * reads as new data there). Their memberships stay as they are (profiling's erasure deletes them);
- * their first event after the request completes counts.
+ * A user whose erasure is asked for and not complete is left out (`refreshMembershipsOf`), as when
+ * a segment is made; their first event after the request completes counts.
  */
 export function segmentsConsumer(deps: { clock: () => Date; profilesTopic: string; source: string }): ConsumerDefinition<ProfilingDb> {
   return {
@@ -35,10 +31,8 @@ export function segmentsConsumer(deps: { clock: () => Date; profilesTopic: strin
       const anonymousOnly = batch.flatMap((i) => (!i.userId && i.anonymousId ? [i.anonymousId] : []))
       const links = await linkedUsers(trx, anonymousOnly)
       const touched = [...new Set(batch.flatMap((i) => profileIdOf(i, links) ?? []))]
-      const beingErased = await usersBeingErased(trx, touched)
-      const present = beingErased.size === 0 ? touched : touched.filter((u) => !beingErased.has(u))
-      const changes = await refreshRuleMemberships(trx, present, now, segments)
-      await enqueueEvents(trx as Kysely<ProfilingDb>, membershipMessages(changes, { topic: deps.profilesTopic, source: deps.source, now }))
+      const messages = await refreshMembershipsOf(trx, touched, segments, { topic: deps.profilesTopic, source: deps.source, now })
+      await enqueueEvents(trx as Kysely<ProfilingDb>, messages)
     },
   }
 }

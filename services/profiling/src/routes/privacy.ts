@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { EventTypes, MAX_ERASED_ANONYMOUS_IDS, PrivacyRequest, type PrivacyRequestKind, Topics } from '@attune/contracts'
 import {
   AppError,
+  erasureLockKey,
   errors,
   exportSnapshot,
   hashUserId,
+  type KitTables,
+  lockForErasure,
   makeEvent,
   problemRef,
   problemResponses,
@@ -13,6 +16,7 @@ import {
   type ServiceApp,
   type ServiceContext,
 } from '@attune/kit'
+import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { fetchExportPart } from '../clients/export-parts.ts'
 import type { ProfilingDb } from '../db.ts'
@@ -31,12 +35,21 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
    * ids are suppressed in that transaction too, whether the request is new or pending.
    */
   async function startRequest(kind: PrivacyRequestKind, userId: string, o: { suppress?: boolean } = {}) {
-    const now = ctx.clock()
+    const received = ctx.clock()
     const services = kind === 'erasure' ? parseServiceList(ctx.config.PRIVACY_SERVICES) : [ctx.name]
     const type = kind === 'erasure' ? EventTypes.erasureRequested : EventTypes.exportRequested
     const request = await ctx.transaction(async (trx, emit) => {
-      // An export's request row names the user: one asked for before an erasure ran would keep the id after it.
-      if (kind === 'export') await refuseIfErasedInFlight(trx, ctx.schema, [{ id: userId, field: '/userId', in: 'params' }], now)
+      let now = received
+      if (kind === 'export') {
+        // An export's request row names the user: one asked for before an erasure ran would keep the id after it.
+        await refuseIfErasedInFlight(trx, ctx.schema, [{ id: userId, field: '/userId', in: 'params' }], received)
+      } else {
+        // Segment evaluations share this lock and leave out users with an erasure pending: dated once
+        // those in flight have committed, the erasure is after every change they publish, and later
+        // ones see it pending.
+        await lockForErasure(trx as unknown as Kysely<KitTables>, erasureLockKey(ctx.schema))
+        now = ctx.clock()
+      }
       const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
       const merged = kind === 'erasure' && (created || o.suppress) ? await mergedAnonymousIds(trx, userId) : []
       if (o.suppress) await suppress(trx, { userId, anonymousIds: merged, requestId: request.id, now })

@@ -19,7 +19,7 @@ import {
 } from '../schemas/segments.ts'
 import { usersBeingErased } from '../store/privacy-requests-store.ts'
 import { resolveProfileId, withProfiles } from '../store/profiles-store.ts'
-import { membershipMessages, refreshRuleMemberships } from '../store/segment-membership-store.ts'
+import { membershipMessages, refreshMembershipsOf } from '../store/segment-membership-store.ts'
 import {
   affinitiesForLearning,
   applyMembershipChanges,
@@ -71,9 +71,7 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         await shareErasureLock(trx, ctx.schema)
         await insertSegment(trx, { id, kind: 'rule', name, description: description ?? null, rule, createdAt: now })
         for (let after: string | undefined, ids = await profileIdsPage(trx, PAGE); ids.length > 0; ids = await profileIdsPage(trx, PAGE, after)) {
-          const beingErased = await usersBeingErased(trx, ids)
-          const members = beingErased.size === 0 ? ids : ids.filter((u) => !beingErased.has(u))
-          await emit(publish(await refreshRuleMemberships(trx, members, now, [{ id, rule }]), now))
+          await emit(await refreshMembershipsOf(trx, ids, [{ id, rule }], { topic: ctx.topic(Topics.profiles), source: ctx.name, now }))
           after = ids[ids.length - 1]
         }
       })

@@ -3,6 +3,7 @@ import { makeEvent, type OutboxMessage } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { buildFacts, evaluateRule, type MembershipChange, membershipChanges, type SegmentRule } from '../domain/segment-rules.ts'
+import { usersBeingErased } from './privacy-requests-store.ts'
 import { applyMembershipChanges, currentMemberships, readTraitRowsFor, ruleSegments } from './segments-store.ts'
 
 type Db = Kysely<ProfilingDb>
@@ -49,4 +50,26 @@ export function membershipMessages(changes: MembershipChange[], o: { topic: stri
       o.now,
     ),
   }))
+}
+
+/**
+ * Re-evaluates these rule segments for these profiles, records the changes and returns their
+ * messages, to publish in the same transaction. A user whose erasure is asked for and not complete
+ * (`usersBeingErased`) is left out: the profile may still hold what the erasure will delete, and a
+ * service whose erasure already ran would keep a change computed from it (dated after the request,
+ * it reads as new data there). Their memberships stay as they are (profiling's erasure deletes them).
+ *
+ * The transaction must share the erasure lock before this (`shareErasureLock`; the kit's runner
+ * does for consumers of user topics): an erasure request takes it exclusively before dating itself,
+ * so it is either seen pending here or dated after these changes.
+ */
+export async function refreshMembershipsOf(
+  db: Db,
+  userIds: string[],
+  segments: { id: string; rule: SegmentRule }[],
+  o: { topic: string; source: string; now: Date },
+): Promise<OutboxMessage[]> {
+  const beingErased = await usersBeingErased(db, userIds)
+  const present = beingErased.size === 0 ? userIds : userIds.filter((u) => !beingErased.has(u))
+  return membershipMessages(await refreshRuleMemberships(db, present, o.now, segments), o)
 }

@@ -1,14 +1,17 @@
 // New events of a user whose erasure is asked for and not yet done refresh no rule segment: no
-// membership is written and no join or leave is published about the user until the erasure has run
-// (on real Postgres, with the service's own consumers on the in-memory bus).
+// membership is written and no join or leave is published about the user until the erasure has run;
+// an erasure asked for while an evaluation is in flight is dated after it (on real Postgres, with
+// the service's own consumers on the in-memory bus).
 import { randomUUID } from 'node:crypto'
 import { EventTypes, Topics } from '@attune/contracts'
-import { hashUserId, MemoryBus, makeEvent } from '@attune/kit'
-import { asAdmin, asSite, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
+import { erasureLockKey, hashUserId, MemoryBus, makeEvent, shareErasureLock } from '@attune/kit'
+import { asAdmin, asSite, holdInTransaction, startTestServiceOnNewDatabase, waitFor } from '@attune/kit/testing'
 import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 import { createPrivacyRequest } from '../../src/store/privacy-requests-store.ts'
+import { refreshMembershipsOf } from '../../src/store/segment-membership-store.ts'
+import { insertSegment } from '../../src/store/segments-store.ts'
 
 const bus = new MemoryBus()
 const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
@@ -98,4 +101,47 @@ t.test('a user whose erasure is pending joins and leaves nothing from new events
   await settled()
   t.same(await segmentsOf(pending), ['heavy'], 'new events after the erasure count')
   t.same(published(pending, names), ['joined light', 'joined heavy'])
+})
+
+/** Sessions of this database waiting for the schema's erasure lock (a two-key advisory lock; `objid` shows the key unsigned). */
+async function waitingForTheLock(): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+    where locktype = 'advisory' and objsubid = 2 and objid::text::bigint = ${erasureLockKey(context.schema) >>> 0} and not granted
+      and database = (select oid from pg_database where datname = current_database())`.execute(database.root)
+  return r.rows[0]?.n ?? -1
+}
+
+t.test('an erasure asked for while a segment evaluation is in flight waits for it, and is dated after what it publishes', async (t) => {
+  const userId = `user-${randomUUID()}`
+  t.equal((await post([view(userId)])).statusCode, 202)
+  await settled()
+  // A segment made as the route makes it, held open after evaluating: it found no erasure pending.
+  const evaluatedAt = new Date()
+  let joins = 0
+  const release = await holdInTransaction(context.db, async (trx) => {
+    await shareErasureLock(trx, context.schema)
+    const id = randomUUID()
+    const rule = { event: 'view', withinDays: 7, op: 'gte' as const, value: 1 }
+    await insertSegment(trx, { id, kind: 'rule', name: 'in flight', description: null, rule, createdAt: evaluatedAt })
+    const messages = await refreshMembershipsOf(trx, [userId], [{ id, rule }], {
+      topic: context.topic(Topics.profiles),
+      source: context.name,
+      now: evaluatedAt,
+    })
+    joins = messages.length
+  })
+  t.equal(joins, 1, 'the evaluation joined the user, to be published dated when it ran')
+  let answered = false
+  const erasure = app.inject({ method: 'POST', url: `/v1/privacy/erasure/${userId}`, headers: asAdmin }).finally(() => {
+    answered = true
+  })
+  const waited = await waitFor(async () => answered || (await waitingForTheLock()) >= 1, { what: 'the erasure request to wait or answer' })
+  t.ok(waited && !answered, 'the erasure request waits for the evaluation')
+  const releasing = new Date()
+  await release()
+  const r = await erasure
+  t.equal(r.statusCode, 202)
+  const requestedAt = new Date(r.json().requestedAt)
+  t.ok(requestedAt >= releasing, `dated once the evaluation ended (${requestedAt.toISOString()} >= ${releasing.toISOString()})`)
+  t.ok(requestedAt > evaluatedAt, 'after the change it would have published')
 })
