@@ -2,8 +2,7 @@ import { EventEnvelope, EventTypes, SentimentScoredData, Topics } from '@attune/
 import { type ConsumerDefinition, enqueueEvents } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
-import { refreshMembershipsOf } from '../store/segment-membership-store.ts'
-import { ruleSegments } from '../store/segments-store.ts'
+import { refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
 import { suppressedIds } from '../store/suppressions-store.ts'
 import { addSentiment } from '../store/trait-aggregates-store.ts'
 
@@ -42,9 +41,7 @@ export function sentimentConsumer(deps: { clock: () => Date; profilesTopic: stri
         changed.push(userId)
       }
       if (changed.length === 0) return
-      const segments = await ruleSegments(trx)
-      if (segments.length === 0) return
-      const messages = await refreshMembershipsOf(trx, changed, segments, { topic: deps.profilesTopic, source: deps.source, now })
+      const messages = await refreshRuleSegmentsOf(trx, changed, { topic: deps.profilesTopic, source: deps.source, now })
       await enqueueEvents(trx as Kysely<ProfilingDb>, messages)
     },
   }

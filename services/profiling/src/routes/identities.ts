@@ -1,8 +1,10 @@
+import { Topics } from '@attune/contracts'
 import { AppError, problemRef, problemResponses, refuseIfErasedInFlight, type ServiceApp, type ServiceContext } from '@attune/kit'
 import type { ProfilingDb } from '../db.ts'
 import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
 import { mergeIdentity, mergeLogPage } from '../store/identity-store.ts'
+import { refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
 import { suppressedIds } from '../store/suppressions-store.ts'
 
 export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -23,6 +25,7 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
       const { anonymousId, userId } = request.body
       const now = ctx.clock()
       const outcome = await ctx.transaction(async (trx, emit) => {
+        // Also shares the erasure lock, which re-evaluating rule segments below needs.
         await refuseIfErasedInFlight(
           trx,
           ctx.schema,
@@ -40,7 +43,12 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
             ),
           })
         const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)
-        if (o.status === 'merged') await emit([identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now)])
+        if (o.status === 'merged') {
+          // The user's profile now holds the anonymous one's traits and attributes. The anonymous id's
+          // own memberships are left as they were (the user's erasure deletes them with the user's).
+          const memberships = await refreshRuleSegmentsOf(trx, [userId], { topic: ctx.topic(Topics.profiles), source: ctx.name, now })
+          await emit([identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now), ...memberships])
+        }
         return o
       })
       if (outcome.status === 'conflict')

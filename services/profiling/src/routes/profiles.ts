@@ -6,6 +6,7 @@ import { computeTraits } from '../domain/profile-traits.ts'
 import { AttributesPatch, AttributesResult, Profile, UserParams } from '../schemas/profiles.ts'
 import { profileReader } from '../store/profile-reader.ts'
 import { eventsForCustomTraits, patchAttributes, resolveProfileId } from '../store/profiles-store.ts'
+import { refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
 
 export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
   const profiles = profileReader(ctx.db, ctx.schema, ctx.clock)
@@ -62,8 +63,10 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
       const attributes = await ctx.transaction(async (trx, emit) => {
         // The id asked for, and the user it resolved to (an anonymous id merged into it).
         const ids = [...new Set([request.params.userId, userId])].map((id) => ({ id, field: '/userId', in: 'params' as const }))
+        // Also shares the erasure lock, which re-evaluating rule segments below needs.
         await refuseIfErasedInFlight(trx, ctx.schema, ids, now)
         const result = await patchAttributes(trx, userId, request.body.attributes, now)
+        const memberships = await refreshRuleSegmentsOf(trx, [userId], { topic: ctx.topic(Topics.profiles), source: ctx.name, now })
         // Only the names of changed attributes travel: values may be personal data.
         await emit([
           {
@@ -79,6 +82,7 @@ export function profileRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
               now,
             ),
           },
+          ...memberships,
         ])
         return result
       })

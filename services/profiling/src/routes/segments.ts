@@ -52,7 +52,7 @@ export function segmentRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         tags: ['segments'],
         summary: 'Create a rule segment',
         description:
-          'Evaluated over every existing profile now, then for each profile as its events arrive; joins and leaves are published as `segment.membership-changed` on attune.profiles.',
+          'Evaluated over every existing profile now, then re-evaluated for a profile whenever what a rule sees of it changes: an interaction, a sentiment score, a change of its attributes (`PATCH /v1/profiles/{userId}`) or an identity merge into it (the merged user). Joins and leaves are published as `segment.membership-changed` on attune.profiles; a user whose erasure is pending joins and leaves nothing until it completes.',
         body: CreateSegment,
         response: { 201: ref(Segment), ...problemResponses },
       },

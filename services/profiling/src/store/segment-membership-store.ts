@@ -73,3 +73,9 @@ export async function refreshMembershipsOf(
   const present = beingErased.size === 0 ? userIds : userIds.filter((u) => !beingErased.has(u))
   return membershipMessages(await refreshRuleMemberships(db, present, o.now, segments), o)
 }
+
+/** `refreshMembershipsOf` over every rule segment; nothing is read about the users when there is none. */
+export async function refreshRuleSegmentsOf(db: Db, userIds: string[], o: { topic: string; source: string; now: Date }): Promise<OutboxMessage[]> {
+  const segments = await ruleSegments(db)
+  return segments.length === 0 ? [] : refreshMembershipsOf(db, userIds, segments, o)
+}
