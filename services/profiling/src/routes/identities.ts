@@ -4,7 +4,7 @@ import type { ProfilingDb } from '../db.ts'
 import { identityMergedMessage } from '../domain/identity-merged.ts'
 import { MergeLogPage, MergeLogQuery, MergeRequest, MergeResult } from '../schemas/identities.ts'
 import { mergeIdentity, mergeLogPage } from '../store/identity-store.ts'
-import { refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
+import { membershipMessages, refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
 import { suppressedIds } from '../store/suppressions-store.ts'
 
 export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>) {
@@ -16,7 +16,7 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
         tags: ['identities'],
         summary: 'Merge an anonymous history into a known user',
         description:
-          "Moves the anonymous events and traits to the user and logs the merge. Merging again is a no-op; an anonymous id already merged into another user is a 409, and so is a suppressed user or anonymous id (see `PUT /v1/privacy/suppressions/{userId}`). A request received before its user's erasure was asked for that reaches the store after the erasure ran is a 409 naming the id's field, and writes nothing.",
+          "Moves the anonymous events and traits to the user and logs the merge. The anonymous id leaves every segment it was a member of (each leave published as `segment.membership-changed`) and the user's rule segments are re-evaluated. Merging again is a no-op; an anonymous id already merged into another user is a 409, and so is a suppressed user or anonymous id (see `PUT /v1/privacy/suppressions/{userId}`). A request received before its user's erasure was asked for that reaches the store after the erasure ran is a 409 naming the id's field, and writes nothing.",
         body: MergeRequest,
         response: { 200: MergeResult, 409: problemRef, ...problemResponses },
       },
@@ -44,10 +44,15 @@ export function identityRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>
           })
         const o = await mergeIdentity(trx, ctx.schema, anonymousId, userId, 'api', now)
         if (o.status === 'merged') {
-          // The user's profile now holds the anonymous one's traits and attributes. The anonymous id's
-          // own memberships are left as they were (the user's erasure deletes them with the user's).
-          const memberships = await refreshRuleSegmentsOf(trx, [userId], { topic: ctx.topic(Topics.profiles), source: ctx.name, now })
-          await emit([identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now), ...memberships])
+          // The user's profile now holds the anonymous one's traits and attributes; the anonymous id's
+          // memberships have ended with its profile.
+          const published = { topic: ctx.topic(Topics.profiles), source: ctx.name, now }
+          const memberships = await refreshRuleSegmentsOf(trx, [userId], published)
+          await emit([
+            identityMergedMessage(ctx.name, ctx.topic, { anonymousId, userId }, now),
+            ...membershipMessages(o.membershipsEnded, published),
+            ...memberships,
+          ])
         }
         return o
       })

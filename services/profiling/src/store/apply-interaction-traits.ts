@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { ProfilingDb } from '../db.ts'
 import type { IdentityMerge } from '../domain/identity-merged.ts'
+import type { MembershipChange } from '../domain/segment-rules.ts'
 import { foldTraitIncrements } from '../domain/trait-increments.ts'
 import { linkedUsers, mergeIdentity } from './identity-store.ts'
 import { addTraitIncrements } from './trait-aggregates-store.ts'
@@ -17,7 +18,8 @@ export function profileIdOf(i: Pick<Interaction, 'userId' | 'anonymousId'>, link
  * collector's, so each event counts exactly once: only ids the insert reported as new come here).
  * Merges identities first (identify events, or any event carrying both ids), then attributes
  * anonymous events to the user they were merged into and adds the batch's increments.
- * Returns the profiles touched and the merges made (each to be announced).
+ * Returns the profiles touched, the merges made (each to be announced) and the memberships the
+ * merged anonymous ids left (each to be published).
  */
 export async function applyInteractionTraits(
   trx: Kysely<ProfilingDb>,
@@ -25,12 +27,16 @@ export async function applyInteractionTraits(
   batch: { interaction: Interaction; receivedAt: Date }[],
   now: Date,
   log: Pick<Logger, 'info'>,
-): Promise<{ profiles: string[]; merges: IdentityMerge[] }> {
+): Promise<{ profiles: string[]; merges: IdentityMerge[]; membershipsEnded: MembershipChange[] }> {
   const merges: IdentityMerge[] = []
+  const membershipsEnded: MembershipChange[] = []
   for (const { interaction: i } of batch) {
     if (i.userId && i.anonymousId) {
       const outcome = await mergeIdentity(trx, schema, i.anonymousId, i.userId, 'identify', now)
-      if (outcome.status === 'merged') merges.push({ anonymousId: i.anonymousId, userId: i.userId })
+      if (outcome.status === 'merged') {
+        merges.push({ anonymousId: i.anonymousId, userId: i.userId })
+        membershipsEnded.push(...outcome.membershipsEnded)
+      }
       if (outcome.status === 'conflict') log.info({ eventId: i.id }, 'anonymous id already merged into another user; not re-merged')
     }
   }
@@ -43,5 +49,5 @@ export async function applyInteractionTraits(
   })
   const inc = foldTraitIncrements(attributed)
   await addTraitIncrements(trx, schema, inc, now)
-  return { profiles: [...inc.seen.keys()], merges }
+  return { profiles: [...inc.seen.keys()], merges, membershipsEnded }
 }

@@ -9,6 +9,7 @@ import { subjectIdsOf, withoutSuppressed } from '../domain/suppression.ts'
 import { applyInteractionTraits } from './apply-interaction-traits.ts'
 import { analyticsConsents } from './consents-store.ts'
 import { insertNewEvents, type ReceivedEvent } from './events-store.ts'
+import { membershipMessages } from './segment-membership-store.ts'
 import { suppressedIds } from './suppressions-store.ts'
 
 /** One request's validated events. */
@@ -103,7 +104,7 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
     const kept = requests.flatMap((r) => r.toStore)
     const inserted = await insertNewEvents(trx, kept)
     const stored = kept.filter((e) => inserted.has(e.event.interaction.id))
-    const { merges } = await applyInteractionTraits(
+    const { merges, membershipsEnded } = await applyInteractionTraits(
       trx,
       ctx.schema,
       stored.map((e) => ({ interaction: e.event.interaction, receivedAt: e.receivedAt })),
@@ -118,6 +119,7 @@ async function storeTogether(ctx: CollectorContext, withoutConsent: WithoutConse
         event: makeEvent({ ...interactionRecorded, source: ctx.name, subject: e.subject, data: recordedData(e, receivedAt), time: e.occurredAt }, receivedAt),
       })),
       ...merges.map((m) => identityMergedMessage(ctx.name, ctx.topic, m, now)),
+      ...membershipMessages(membershipsEnded, { topic: ctx.topic(Topics.profiles), source: ctx.name, now }),
     ])
     return inserted
   })

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
+import type { MembershipChange } from '../domain/segment-rules.ts'
+import { endMembershipsOf } from './segments-store.ts'
 import { moveProfile } from './trait-aggregates-store.ts'
 
 /** The user each anonymous id was merged into (anonymous ids not merged are absent). */
@@ -25,11 +27,17 @@ export async function mergedAnonymousIds(db: Kysely<ProfilingDb>, userId: string
   return rows.map((r) => r.anonymousId)
 }
 
-export type MergeOutcome = { status: 'merged'; eventsMoved: number } | { status: 'already-merged' } | { status: 'conflict'; userId: string }
+export type MergeOutcome =
+  | { status: 'merged'; eventsMoved: number; membershipsEnded: MembershipChange[] }
+  | { status: 'already-merged' }
+  | { status: 'conflict'; userId: string }
 
 /**
- * Merges an anonymous history into a known user: links the ids, moves the anonymous events and
- * folds the anonymous profile's aggregates into the user's, and logs the merge. Idempotent.
+ * Merges an anonymous history into a known user: links the ids, moves the anonymous events,
+ * folds the anonymous profile's aggregates into the user's, ends the anonymous id's segment
+ * memberships (returned, for the caller to publish as leaves) and logs the merge. Idempotent.
+ * The user's own segments are the caller's to re-evaluate; no learned membership moves to the
+ * user, as the model did not compute one for it.
  */
 export async function mergeIdentity(
   trx: Kysely<ProfilingDb>,
@@ -57,8 +65,9 @@ export async function mergeIdentity(
   const eventsMoved = Number(moved.numUpdatedRows)
 
   await moveProfile(trx, schema, anonymousId, userId, now)
+  const membershipsEnded = await endMembershipsOf(trx, anonymousId)
   await trx.insertInto('mergeLog').values({ anonymousId, userId, source, eventsMoved, mergedAt: now }).execute()
-  return { status: 'merged', eventsMoved }
+  return { status: 'merged', eventsMoved, membershipsEnded }
 }
 
 export async function mergeLogPage(db: Kysely<ProfilingDb>, q: { userId?: string; limit: number; beforeId?: number }) {

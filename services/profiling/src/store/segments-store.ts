@@ -190,6 +190,18 @@ export async function deleteLearnedSegments(db: Db): Promise<{ segmentId: string
   return members
 }
 
+/**
+ * Removes an anonymous id merged into a user from every segment, rule or learned, and returns the
+ * memberships that ended (to publish as leaves), in segment id order.
+ */
+export async function endMembershipsOf(db: Db, anonymousId: string): Promise<MembershipChange[]> {
+  const rows = await db.deleteFrom('segmentMembers').where('userId', '=', anonymousId).returning('segmentId').execute()
+  return rows
+    .map((r) => r.segmentId)
+    .sort()
+    .map((segmentId) => ({ segmentId, userId: anonymousId, change: 'left' }))
+}
+
 /** Removes a user from every segment (privacy erasure). Idempotent. */
 export async function eraseUserSegments(trx: Db, userId: string): Promise<void> {
   await trx.deleteFrom('segmentMembers').where('userId', '=', userId).execute()

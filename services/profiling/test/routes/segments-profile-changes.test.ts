@@ -1,7 +1,8 @@
 // Rule segments move as soon as a user's attributes change or an anonymous profile is merged into
 // the user, with no new interaction: joins and leaves are written in the request's transaction and
-// published after its `profile.updated`, except about a user whose erasure is pending (on real
-// Postgres, with the service's own consumers on the in-memory bus).
+// published after its `profile.updated`, except about a user whose erasure is pending; a merge ends
+// the anonymous id's own memberships, rule or learned (on real Postgres, with the service's own
+// consumers on the in-memory bus).
 import { randomUUID } from 'node:crypto'
 import { EventTypes, Topics } from '@attune/contracts'
 import { hashUserId, MemoryBus } from '@attune/kit'
@@ -68,6 +69,29 @@ function published(userId: string): string[] {
 
 const joinsAndLeaves = (userId: string) => published(userId).filter((p) => !p.startsWith('updated '))
 
+/** How many messages attune.profiles holds now, for `changesSince`. */
+const mark = () => bus.messages(context.topic(Topics.profiles)).length
+
+/** The joins and leaves about the id published since `from` (a `mark()`), sorted. */
+function changesSince(from: number, userId: string): string[] {
+  return bus
+    .messages(context.topic(Topics.profiles))
+    .slice(from)
+    .map((m) => JSON.parse(m.value) as { type: string; data: { userId: string; segmentId?: string; change?: string } })
+    .filter((e) => e.type === EventTypes.segmentMembershipChanged.type && e.data.userId === userId)
+    .map((e) => `${e.data.change} ${names.get(e.data.segmentId ?? '') ?? e.data.segmentId}`)
+    .sort()
+}
+
+const segmentId = (name: string) => [...names].find(([, n]) => n === name)?.[0] as string
+
+/** Who `GET /v1/segments/{id}/members` lists. */
+async function membersOf(id: string): Promise<string[]> {
+  const r = await app.inject({ url: `/v1/segments/${id}/members?limit=100`, headers: asAdmin })
+  if (r.statusCode !== 200) throw new Error(`members of ${id}: ${r.statusCode} ${r.body}`)
+  return (r.json() as { items: { userId: string }[] }).items.map((i) => i.userId)
+}
+
 t.before(async () => {
   for (const [name, rule] of [
     ['french', { attribute: 'country', op: 'eq', value: 'FR' }],
@@ -123,17 +147,25 @@ t.test('a merge moves the merged user by what the anonymous profile brought', as
   t.equal((await patch(anon, { country: 'FR' })).statusCode, 200)
   t.same(await segmentsOf(user), ['no country'], 'one view, no country')
   t.same(await segmentsOf(anon), ['french'])
+  await settled()
+  const before = mark()
 
   const r = await merge(anon, user)
   t.equal(r.json().status, 'merged')
   t.same(await segmentsOf(user), ['french', 'heavy'], "in the merge itself: the anonymous country and view are the user's now")
-  t.same(await segmentsOf(anon), ['french'], "the anonymous id's own memberships are left as they were")
+  t.same(await segmentsOf(anon), [], "the anonymous id's memberships ended with its profile")
+  const french = await membersOf(segmentId('french'))
+  t.ok(french.includes(user), 'the user is listed')
+  t.notOk(french.includes(anon), 'the anonymous id is not')
   await settled()
   t.same(published(user).slice(1), ['updated identity', 'joined french', 'joined heavy', 'left no country'])
+  t.same(changesSince(before, anon), ['left french'], 'its leave is published, for the mirrors')
 
+  const again = mark()
   t.equal((await merge(anon, user)).json().status, 'already-merged')
   await settled()
   t.equal(published(user).length, 5, 'merging again publishes nothing')
+  t.same(changesSince(again, anon), [], 'not even a leave')
 })
 
 t.test('a merge into a user whose erasure is pending is stored and moves none of their segments', async (t) => {
@@ -155,8 +187,44 @@ t.test('a merge by an identify event moves the user with that event (the segment
   t.equal((await post([view({ userId: user }), view({ anonymousId: anon })])).statusCode, 202)
   await settled()
   t.equal((await patch(anon, { country: 'FR' })).statusCode, 200)
+  await settled()
+  t.same(await segmentsOf(anon), ['french'])
+  const before = mark()
   t.equal((await post([{ id: randomUUID(), type: 'identify', userId: user, anonymousId: anon }])).statusCode, 202)
+  t.same(await segmentsOf(anon), [], "in the collector's transaction: the anonymous id's memberships ended")
   await settled()
   t.same(await segmentsOf(user), ['french', 'heavy'])
   t.same(joinsAndLeaves(user).sort(), ['joined french', 'joined heavy', 'joined no country', 'left no country'])
+  const french = await membersOf(segmentId('french'))
+  t.ok(french.includes(user))
+  t.notOk(french.includes(anon))
+  t.same(changesSince(before, anon), ['left french'])
+})
+
+t.test('a merge drops the anonymous id from learned segments and moves none of them to the user', async (t) => {
+  const user = `user-${randomUUID()}`
+  const anon = `anon-${randomUUID()}`
+  const other = `user-${randomUUID()}`
+  const interest = (ids: { userId: string } | { anonymousId: string }, category: string) => ({ ...view(ids), properties: { category } })
+  // The only profiles with interests in this file: one cluster each.
+  t.equal((await post([view({ userId: user }), interest({ anonymousId: anon }, 'sport'), interest({ userId: other }, 'politics')])).statusCode, 202)
+  await settled()
+  const learned = await app.inject({ method: 'POST', url: '/v1/segments/learned', headers: asAdmin, payload: { k: 2, seed: 1 } })
+  t.equal(learned.statusCode, 201)
+  const clusters = (learned.json() as { items: { id: string; name: string }[] }).items
+  for (const c of clusters) names.set(c.id, c.name)
+  const sport = clusters.find((c) => c.name.endsWith(': sport'))?.id as string
+  const politics = clusters.find((c) => c.name.endsWith(': politics'))?.id as string
+  t.same(await membersOf(sport), [anon])
+  t.same(await membersOf(politics), [other])
+  await settled()
+  const before = mark()
+
+  t.equal((await merge(anon, user)).json().status, 'merged')
+  t.same(await membersOf(sport), [], 'the anonymous id left; the model computed no membership for the user')
+  t.same(await membersOf(politics), [other], 'other learned memberships stay')
+  await settled()
+  t.same(await segmentsOf(user), ['heavy', 'no country'], 'its rule segments re-evaluated, no learned one')
+  t.same(changesSince(before, anon), [`left ${names.get(sport)}`, 'left no country'].sort())
+  t.same(changesSince(before, user), ['joined heavy'])
 })
