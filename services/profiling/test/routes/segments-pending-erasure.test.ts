@@ -12,6 +12,7 @@ import t from 'tap'
 import { createPrivacyRequest } from '../../src/store/privacy-requests-store.ts'
 import { refreshMembershipsOf } from '../../src/store/segment-membership-store.ts'
 import { insertSegment } from '../../src/store/segments-store.ts'
+import { membershipChangesOf, segmentNamesOf } from '../support/segment-members.ts'
 
 const bus = new MemoryBus()
 const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
@@ -29,21 +30,9 @@ async function settled(): Promise<void> {
   } while ((await outboxRows()) > 0)
 }
 
-/** The user's segments, by name. */
-async function segmentsOf(userId: string): Promise<string[]> {
-  const r = await sql<{ name: string }>`select s.name from profiling.segment_members m join profiling.segments s on s.id = m.segment_id
-    where m.user_id = ${userId} order by s.name`.execute(database.root)
-  return r.rows.map((row) => row.name)
-}
+const segmentsOf = (userId: string) => segmentNamesOf(database.root, userId)
 
-/** The joins and leaves published about the user, in order, as `change name`. */
-function published(userId: string, names: Map<string, string>): string[] {
-  return bus
-    .messages('attune.profiles')
-    .map((m) => JSON.parse(m.value) as { type: string; data: { segmentId: string; userId: string; change: string } })
-    .filter((e) => e.type === EventTypes.segmentMembershipChanged.type && e.data.userId === userId)
-    .map((e) => `${e.data.change} ${names.get(e.data.segmentId)}`)
-}
+const published = (userId: string, names: ReadonlyMap<string, string>) => membershipChangesOf(bus, 'attune.profiles', userId, names)
 
 t.test('a user whose erasure is pending joins and leaves nothing from new events; once it has run, new events count again', async (t) => {
   const names = new Map<string, string>()

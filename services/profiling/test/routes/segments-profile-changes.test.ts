@@ -11,6 +11,7 @@ import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 import { createPrivacyRequest } from '../../src/store/privacy-requests-store.ts'
+import { segmentNamesOf } from '../support/segment-members.ts'
 
 const bus = new MemoryBus()
 const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
@@ -44,11 +45,7 @@ async function erasurePending(userId: string): Promise<void> {
   })
 }
 
-async function segmentsOf(userId: string): Promise<string[]> {
-  const r = await sql<{ name: string }>`select s.name from profiling.segment_members m join profiling.segments s on s.id = m.segment_id
-    where m.user_id = ${userId} order by s.name`.execute(database.root)
-  return r.rows.map((row) => row.name)
-}
+const segmentsOf = (userId: string) => segmentNamesOf(database.root, userId)
 
 const names = new Map<string, string>()
 

@@ -9,6 +9,7 @@ import { profiling } from '@attune/profiling'
 import { sql } from 'kysely'
 import t from 'tap'
 import { createPrivacyRequest } from '../../src/store/privacy-requests-store.ts'
+import { membershipChangesOf, segmentNamesOf } from '../support/segment-members.ts'
 
 const bus = new MemoryBus()
 const { service, database } = await startTestServiceOnNewDatabase(t, profiling, { bus })
@@ -38,20 +39,9 @@ async function scored(scores: [userId: string, compound: number, emotion: string
   await settled()
 }
 
-async function segmentsOf(userId: string): Promise<string[]> {
-  const r = await sql<{ name: string }>`select s.name from profiling.segment_members m join profiling.segments s on s.id = m.segment_id
-    where m.user_id = ${userId} order by s.name`.execute(database.root)
-  return r.rows.map((row) => row.name)
-}
+const segmentsOf = (userId: string) => segmentNamesOf(database.root, userId)
 
-/** The joins and leaves published about the user, in order, as `change name`. */
-function published(userId: string, names: Map<string, string>): string[] {
-  return bus
-    .messages(context.topic(Topics.profiles))
-    .map((m) => JSON.parse(m.value) as { type: string; data: { segmentId: string; userId: string; change: string } })
-    .filter((e) => e.type === EventTypes.segmentMembershipChanged.type && e.data.userId === userId)
-    .map((e) => `${e.data.change} ${names.get(e.data.segmentId)}`)
-}
+const published = (userId: string, names: ReadonlyMap<string, string>) => membershipChangesOf(bus, context.topic(Topics.profiles), userId, names)
 
 t.test('a sentiment change alone moves a user into and out of rule segments, and publishes it; a user being erased is left out', async (t) => {
   const names = new Map<string, string>()
