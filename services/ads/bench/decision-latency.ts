@@ -5,15 +5,11 @@
 // BENCH_SECONDS (default 10, per route, in slices of BENCH_SLICE_SECONDS, default 2), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000),
 // BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS of the server, e.g. to profile it).
 import { execFileSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { openDatabase, schemaView } from '@attune/kit'
-import { startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
+import { TEST_PUBLIC_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
-import type { AdsDb } from '../src/db.ts'
-import { seededRng } from '../src/domain/random.ts'
-import { seedCatalog, seedUsers } from './seed.ts'
+import { seedBenchDatabase, startBenchServer } from './bench-server.ts'
 import { median, newPhase, type Phase, pages, per1000, perRequest, rate, runSlice, waitForCatalog } from './slices.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
@@ -23,23 +19,11 @@ const roundCount = Math.round(seconds / slice)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8)
 const campaignCount = Number(process.env.BENCH_CAMPAIGNS ?? 10_000)
 
-const server = await startServiceProcess(
-  join(import.meta.dirname, '..', 'src', 'server.ts'),
-  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/ads-prof` to profile the server under load.
-  process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {},
-)
+const server = await startBenchServer()
 const url = server.url
 let exitCode = 0
 try {
-  const database = await openDatabase(server.databaseUrl, { poolMax: 2 })
-  const adsDb = schemaView<AdsDb>(database, 'ads')
-  const rng = seededRng(1)
-  const segments = Array.from({ length: 20 }, () => randomUUID())
-  const seedStart = Date.now()
-  const placementIds = await seedCatalog(adsDb, campaignCount, rng, segments)
-  await seedUsers(adsDb, 2000, rng, segments)
-  await database.close()
-  const seedMs = Date.now() - seedStart
+  const { placementIds, seedMs } = await seedBenchDatabase(server, { campaigns: campaignCount, users: 2000 })
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` }
   let i = 0
   const body = () => {

@@ -9,16 +9,12 @@
 // decision and kind), and impressions re-sent (the duplicate path), reported apart.
 // BENCH_SECONDS (default 3, per route, in slices of BENCH_SLICE_SECONDS, default 1), BENCH_CONNECTIONS (default 8), BENCH_CAMPAIGNS (default 10000),
 // BENCH_SERVER_NODE_OPTIONS (NODE_OPTIONS of the server, e.g. to profile it).
-import { randomUUID } from 'node:crypto'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
-import { openDatabase, recordErasedSubjects, schemaView } from '@attune/kit'
-import { startServiceProcess, TEST_PUBLIC_KEY } from '@attune/kit/testing'
+import { recordErasedSubjects } from '@attune/kit'
+import { TEST_PUBLIC_KEY } from '@attune/kit/testing'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
-import type { AdsDb } from '../src/db.ts'
-import { seededRng } from '../src/domain/random.ts'
-import { seedCatalog, seedUsers } from './seed.ts'
+import { seedBenchDatabase, startBenchServer } from './bench-server.ts'
 import { median, newPhase, type Phase, pages, per1000, perRequest, rate, runSlice, waitForCatalog } from './slices.ts'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3)
@@ -38,33 +34,27 @@ interface Links {
   clicks: string[]
 }
 
-const server = await startServiceProcess(
-  join(import.meta.dirname, '..', 'src', 'server.ts'),
-  process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {},
-)
+const server = await startBenchServer()
 const url = server.url
 let exitCode = 0
 try {
-  const database = await openDatabase(server.databaseUrl, { poolMax: 2 })
-  const adsDb = schemaView<AdsDb>(database, 'ads')
-  const rng = seededRng(1)
-  const segments = Array.from({ length: 20 }, () => randomUUID())
-  const seedStart = Date.now()
-  const placementIds = await seedCatalog(adsDb, campaignCount, rng, segments)
-  await seedUsers(adsDb, userCount, rng, segments)
-  // Other users' erasures, before any of these decisions: the hits' tombstone read finds none since.
-  const erasedAt = new Date(Date.now() - 3_600_000)
-  await adsDb.transaction().execute((trx) =>
-    recordErasedSubjects(
-      trx,
-      Array.from({ length: 10_000 }, (_, i) => `erased-${i}`),
-      erasedAt,
-    ),
-  )
-  // As autovacuum would have by then: the planner knows the tables.
-  await sql`analyze`.execute(database.root)
-  await database.close()
-  const seedMs = Date.now() - seedStart
+  const { placementIds, seedMs } = await seedBenchDatabase(server, {
+    campaigns: campaignCount,
+    users: userCount,
+    // Other users' erasures, before any of these decisions: the hits' tombstone read finds none since.
+    async more(ads, database) {
+      const erasedAt = new Date(Date.now() - 3_600_000)
+      await ads.transaction().execute((trx) =>
+        recordErasedSubjects(
+          trx,
+          Array.from({ length: 10_000 }, (_, i) => `erased-${i}`),
+          erasedAt,
+        ),
+      )
+      // As autovacuum would have by then: the planner knows the tables.
+      await sql`analyze`.execute(database.root)
+    },
+  })
 
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${TEST_PUBLIC_KEY}` }
   // seedUsers: even users granted ad-personalization consent, odd ones denied it.
