@@ -45,8 +45,8 @@ export function shareErasureLock<DB extends KitTables>(db: Kysely<DB> | Transact
 }
 
 /** Takes the lock of erasing in this schema (held until the transaction ends); before deleting. */
-export function lockForErasure(trx: Kysely<KitTables>, lockKey: number): Promise<void> {
-  return lock(trx, lockKey, 'exclusive')
+export function lockForErasure<DB extends KitTables>(trx: Kysely<DB> | Transaction<DB>, lockKey: number): Promise<void> {
+  return lock(trx as unknown as Kysely<KitTables>, lockKey, 'exclusive')
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   errors,
   exportSnapshot,
   hashUserId,
-  type KitTables,
   lockForErasure,
   makeEvent,
   problemRef,
@@ -16,7 +15,6 @@ import {
   type ServiceApp,
   type ServiceContext,
 } from '@attune/kit'
-import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { fetchExportPart } from '../clients/export-parts.ts'
 import type { ProfilingDb } from '../db.ts'
@@ -47,7 +45,7 @@ export function privacyRoutes(app: ServiceApp, ctx: ServiceContext<ProfilingDb>)
         // Segment evaluations share this lock and leave out users with an erasure pending: dated once
         // those in flight have committed, the erasure is after every change they publish, and later
         // ones see it pending.
-        await lockForErasure(trx as unknown as Kysely<KitTables>, erasureLockKey(ctx.schema))
+        await lockForErasure(trx, erasureLockKey(ctx.schema))
         now = ctx.clock()
       }
       const { created, request } = await createPrivacyRequest(trx, { id: randomUUID(), kind, userId, userIdHash: hashUserId(userId), services, now })
