@@ -60,12 +60,15 @@ export const profiling: ServiceDefinition<ProfilingDb> = {
     privacyRoutes(app, ctx)
     retentionRoutes(app, ctx)
   },
-  consumers: (ctx) => [
-    segmentsConsumer({ clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }),
-    sentimentConsumer({ clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }),
-    erasureConfirmationsConsumer({ clock: ctx.clock, log: ctx.log }),
-    exportConsumer({ service: ctx.name, clock: ctx.clock, log: ctx.log, exportUser }),
-  ],
+  consumers: (ctx) => {
+    const publisher = { clock: ctx.clock, profilesTopic: ctx.topic(Topics.profiles), source: ctx.name }
+    return [
+      segmentsConsumer(publisher),
+      sentimentConsumer(publisher),
+      erasureConfirmationsConsumer({ clock: ctx.clock, log: ctx.log }),
+      exportConsumer({ service: ctx.name, clock: ctx.clock, log: ctx.log, exportUser }),
+    ]
+  },
   privacy: { erase: eraseUser, export: exportUser },
   jobs: (ctx) => [
     {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
 import { profileIdOf } from '../store/apply-interaction-traits.ts'
 import { linkedUsers } from '../store/identity-store.ts'
-import { refreshMembershipsOf } from '../store/segment-membership-store.ts'
+import { type MembershipPublisher, refreshMembershipsOf } from '../store/segment-membership-store.ts'
 import { ruleSegments } from '../store/segments-store.ts'
 
 /**
@@ -16,7 +16,7 @@ import { ruleSegments } from '../store/segments-store.ts'
  * A user whose erasure is asked for and not complete is left out (`refreshMembershipsOf`), as when
  * a segment is made; their first event after the request completes counts.
  */
-export function segmentsConsumer(deps: { clock: () => Date; profilesTopic: string; source: string }): ConsumerDefinition<ProfilingDb> {
+export function segmentsConsumer(deps: MembershipPublisher): ConsumerDefinition<ProfilingDb> {
   return {
     name: 'segments',
     topic: Topics.interactions,

@@ -2,7 +2,7 @@ import { EventEnvelope, EventTypes, SentimentScoredData, Topics } from '@attune/
 import { type ConsumerDefinition, enqueueEvents } from '@attune/kit'
 import type { Kysely } from 'kysely'
 import type { ProfilingDb } from '../db.ts'
-import { refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
+import { type MembershipPublisher, refreshRuleSegmentsOf } from '../store/segment-membership-store.ts'
 import { suppressedIds } from '../store/suppressions-store.ts'
 import { addSentiment } from '../store/trait-aggregates-store.ts'
 
@@ -15,7 +15,7 @@ const SentimentScored = EventEnvelope(SentimentScoredData, 'SentimentScored')
  * transaction and each join and leave is published on `attune.profiles`, as the segments consumer
  * does for interactions (users whose erasure is pending left out).
  */
-export function sentimentConsumer(deps: { clock: () => Date; profilesTopic: string; source: string }): ConsumerDefinition<ProfilingDb> {
+export function sentimentConsumer(deps: MembershipPublisher): ConsumerDefinition<ProfilingDb> {
   return {
     name: 'sentiment-traits',
     topic: Topics.sentiment,

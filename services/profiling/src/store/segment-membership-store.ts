@@ -52,6 +52,13 @@ export function membershipMessages(changes: MembershipChange[], o: { topic: stri
   }))
 }
 
+/** What a consumer that re-evaluates rule segments needs to publish the changes on `attune.profiles`. */
+export interface MembershipPublisher {
+  clock: () => Date
+  profilesTopic: string
+  source: string
+}
+
 /**
  * Re-evaluates these rule segments for these profiles, records the changes and returns their
  * messages, to publish in the same transaction. A user whose erasure is asked for and not complete
