@@ -62,7 +62,7 @@ export async function insertFirstHits(trx: Transaction<AdsDb>, hits: readonly (H
   })
   const fresh = hits.map(() => false)
   if (first.size === 0) return fresh
-  const rows = byKey(new Map([...first].map(([key, i]) => [key, hits[i] as HitKey & { at: Date }])))
+  const rows = byKey(first).map((i) => hits[i] as HitKey & { at: Date })
   const inserted = await trx
     .insertInto('tracked')
     .values(rows.map((h) => ({ decisionId: h.decisionId, kind: h.kind, charged: 0, at: h.at })))
